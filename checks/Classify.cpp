@@ -1,0 +1,312 @@
+// Classification rules (the categories are described in Classify.h).
+//
+// Phase: a write is in the initialization phase when it happens in the dynamic
+// initializer of a static-storage variable, or in a function reached only from
+// such initializers. "Only" is a greatest fixed point over the call graph: a
+// function is initialization-only unless something that is not (main, an
+// address-taken or virtual function, a function nobody we saw calls) calls it.
+//
+// Synchronization: a write is synchronized when the extractor saw a lock, an
+// atomic operation or call_once at the write, or when every call of its
+// function is itself synchronized (the same fixed point over call edges).
+#include "Classify.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <map>
+
+namespace sharedstate {
+
+namespace {
+const char *const CheckIds[] = {
+#define SHAREDSTATE_CHECK(Id, Kind, Doc) Id,
+#include "Checks.def"
+};
+const char *const VerdictNames[] = {"thread-safe", "probably-thread-safe", "not-thread-safe"};
+} // namespace
+
+const char *toString(Verdict V) { return VerdictNames[static_cast<int>(V)]; }
+std::optional<Verdict> parseVerdict(const std::string &S) {
+  for (int I = 0; I < 3; ++I)
+    if (S == VerdictNames[I])
+      return static_cast<Verdict>(I);
+  return std::nullopt;
+}
+
+const char *checkFor(VarKind K) { return CheckIds[static_cast<int>(K)]; }
+
+std::string fingerprint(const std::string &Check, const std::string &Key) {
+  uint64_t H = 1469598103934665603ULL;
+  auto Feed = [&H](const std::string &S) {
+    for (unsigned char C : S) {
+      H ^= C;
+      H *= 1099511628211ULL;
+    }
+  };
+  Feed(Check);
+  Feed(std::string(1, '\0'));
+  Feed(Key);
+  char Buf[17];
+  std::snprintf(Buf, sizeof Buf, "%016llx", static_cast<unsigned long long>(H));
+  return Buf;
+}
+
+CallGraphFacts analyzeCallGraph(const ProgramFacts &P) {
+  std::map<std::string, std::vector<const CallEdge *>> Callers, Callees;
+  std::set<std::string> Nodes;
+  for (const auto &[Key, F] : P.functions)
+    Nodes.insert(Key);
+  for (const CallEdge &E : P.edges) {
+    Callers[E.callee].push_back(&E);
+    Callees[E.caller].push_back(&E);
+    Nodes.insert(E.caller);
+    Nodes.insert(E.callee);
+  }
+  auto Info = [&](const std::string &K) -> const Function * {
+    auto It = P.functions.find(K);
+    return It == P.functions.end() ? nullptr : &It->second;
+  };
+  auto IsInitializer = [&](const std::string &K) {
+    const Function *F = Info(K);
+    return F && F->isInitializer;
+  };
+  // Candidates for "every caller is X": not entry points, and called at all.
+  auto Candidate = [&](const std::string &K) {
+    const Function *F = Info(K);
+    return !(F && F->isEntry) && Callers.count(K) != 0;
+  };
+
+  CallGraphFacts Out;
+  // Initialization: start from everything that could be, remove what a
+  // non-initialization caller reaches, until nothing changes.
+  for (const std::string &K : Nodes)
+    if (IsInitializer(K) || Candidate(K))
+      Out.initialization.insert(K);
+  std::vector<std::string> Work;
+  for (const std::string &K : Nodes)
+    if (!Out.initialization.count(K))
+      Work.push_back(K);
+  while (!Work.empty()) {
+    std::string R = std::move(Work.back());
+    Work.pop_back();
+    for (const CallEdge *E : Callees[R])
+      if (Out.initialization.count(E->callee) && !IsInitializer(E->callee)) {
+        Out.initialization.erase(E->callee);
+        Work.push_back(E->callee);
+      }
+  }
+
+  // Protection: a function is protected when every call edge into it holds
+  // synchronization or comes from a protected function.
+  std::set<std::string> Protected;
+  for (const std::string &K : Nodes)
+    if (Candidate(K) && !IsInitializer(K))
+      Protected.insert(K);
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (auto It = Protected.begin(); It != Protected.end();) {
+      bool Lost = std::any_of(Callers[*It].begin(), Callers[*It].end(), [&](const CallEdge *E) {
+        return E->sync == Sync::None && !Protected.count(E->caller);
+      });
+      if (Lost) {
+        It = Protected.erase(It);
+        Changed = true;
+      } else {
+        ++It;
+      }
+    }
+  }
+  for (const std::string &K : Protected) {
+    // The kind shown is the one every explicit edge agrees on, else "lock".
+    std::optional<Sync> Kind;
+    for (const CallEdge *E : Callers[K])
+      if (E->sync != Sync::None)
+        Kind = (!Kind || *Kind == E->sync) ? E->sync : Sync::Lock;
+    Out.protectedBy[K] = Kind.value_or(Sync::Lock);
+  }
+  return Out;
+}
+
+namespace {
+
+/// A resolved access: which variable, and whether it reached the whole object.
+struct Resolved {
+  std::string varKey;
+  bool whole = true;
+};
+
+/// Follows call-result targets through the functions' ReturnAlias facts:
+/// `registry().add(x)` mutates whatever registry() returns a reference to.
+void resolve(const AccessTarget &T, bool Whole,
+             const std::multimap<std::string, const ReturnAlias *> &Aliases,
+             std::set<std::string> &Visiting, std::vector<Resolved> &Out) {
+  if (!T.varKey.empty()) {
+    Out.push_back({T.varKey, Whole});
+    return;
+  }
+  if (!Visiting.insert(T.calleeKey).second)
+    return; // recursion through mutually returning functions
+  auto [B, E] = Aliases.equal_range(T.calleeKey);
+  for (auto It = B; It != E; ++It)
+    resolve(It->second->target, Whole && It->second->whole, Aliases, Visiting, Out);
+  Visiting.erase(T.calleeKey);
+}
+
+bool isWrite(AccessWhat W) {
+  return W == AccessWhat::Reassign || W == AccessWhat::Mutate || W == AccessWhat::Escape;
+}
+
+std::string subject(const SharedVariable &V) {
+  switch (V.kind) {
+  case VarKind::NamespaceGlobal:
+    return "global '" + V.name + "'";
+  case VarKind::StaticMember:
+    return "static member '" + V.name + "'";
+  case VarKind::FunctionLocalStatic:
+    return "function-local static '" + V.name + "'";
+  }
+  return "'" + V.name + "'";
+}
+
+void describe(const SharedVariable &V, Finding &F, bool Reassigned, bool Escaped) {
+  const std::string S = subject(V);
+  const std::string Cat = "category " + std::to_string(F.category);
+  const char *Did = Reassigned ? "reassigned" : Escaped ? "mutated (or its address escapes)" : "mutated";
+  switch (F.category) {
+  case 1:
+    if (V.isSyncPrimitive)
+      F.message = S + " is a synchronization object (" + V.syncType +
+                  ") and is meant to be shared (" + Cat + ", thread-safe)";
+    else
+      F.message = S + " is never written after initialization (" + Cat + ", thread-safe)";
+    if (!V.isConst && !V.isSyncPrimitive && !V.isReference)
+      F.hint = std::string("nothing writes it: declare it ") +
+               (V.init == InitKind::Dynamic ? "const" : "constexpr or const") + " to say so";
+    return;
+  case 2:
+    F.message = S + " is written only during initialization (" + Cat + ", probably thread-safe)";
+    return;
+  default:
+    if (F.verdict == Verdict::NotThreadSafe)
+      F.message = S + " is " + Did + " at run time without synchronization (" + Cat +
+                  ", not thread-safe): concurrent requests race on it, which is undefined behaviour";
+    else if (V.isGuarded)
+      F.message = S + " is " + Did + " at run time under its guarded_by lock (" + Cat +
+                  ", probably thread-safe)";
+    else
+      F.message = S + " is " + Did + " at run time, always synchronized (" + Cat +
+                  ", probably thread-safe)";
+  }
+}
+
+/// The same write seen in several template instantiations (or inline
+/// functions in several TUs) is one piece of evidence: it is run time if any
+/// copy is, and unsynchronized if any copy is.
+void foldInstantiations(std::vector<Evidence> &Ev) {
+  auto Key = [](const Evidence &E) { return std::tie(E.location, E.what, E.function, E.detail); };
+  std::sort(Ev.begin(), Ev.end(), [&](const Evidence &A, const Evidence &B) { return Key(A) < Key(B); });
+  std::vector<Evidence> Out;
+  for (Evidence &E : Ev) {
+    if (!Out.empty() && Key(Out.back()) == Key(E)) {
+      Evidence &Kept = Out.back();
+      if (E.phase == Phase::Runtime)
+        Kept.phase = Phase::Runtime;
+      if (E.sync == Sync::None)
+        Kept.sync = Sync::None;
+      continue;
+    }
+    Out.push_back(std::move(E));
+  }
+  Ev = std::move(Out);
+}
+
+} // namespace
+
+std::vector<Finding> classify(const ProgramFacts &P) {
+  const CallGraphFacts Graph = analyzeCallGraph(P);
+  std::multimap<std::string, const ReturnAlias *> Aliases;
+  for (const ReturnAlias &R : P.returnAliases)
+    Aliases.emplace(R.functionKey, &R);
+
+  std::map<std::string, std::vector<Evidence>> ByVar;
+  for (const Access &A : P.accesses) {
+    std::vector<Resolved> Targets;
+    std::set<std::string> Visiting;
+    resolve(A.target, true, Aliases, Visiting, Targets);
+    for (const Resolved &R : Targets) {
+      Evidence E;
+      // Through an element or field, "reassign" only replaces that part.
+      E.what = (A.what == AccessWhat::Reassign && !R.whole) ? AccessWhat::Mutate : A.what;
+      E.location = A.location;
+      E.function = A.functionName;
+      E.phase = (A.what == AccessWhat::Init || Graph.initialization.count(A.functionKey))
+                    ? Phase::Initialization
+                    : Phase::Runtime;
+      E.sync = A.sync;
+      if (E.sync == Sync::None) {
+        auto It = Graph.protectedBy.find(A.functionKey);
+        if (It != Graph.protectedBy.end())
+          E.sync = It->second;
+      }
+      E.detail = A.detail;
+      ByVar[R.varKey].push_back(std::move(E));
+    }
+  }
+
+  std::vector<Finding> Out;
+  for (const auto &[Key, V] : P.variables) {
+    Finding F;
+    F.check = checkFor(V.kind);
+    F.kind = toString(V.kind);
+    F.id = fingerprint(F.check, Key);
+    F.symbol = V.name;
+    F.type = V.type;
+    F.location = V.location;
+    if (V.isConst)
+      F.qualifiers.push_back("const");
+    if (V.isReference)
+      F.qualifiers.push_back("reference");
+    if (V.isSyncPrimitive)
+      F.qualifiers.push_back("synchronization");
+    if (V.isGuarded)
+      F.qualifiers.push_back("guarded_by");
+
+    auto It = ByVar.find(Key);
+    if (It != ByVar.end() && !V.isSyncPrimitive)
+      F.evidence = std::move(It->second);
+    foldInstantiations(F.evidence);
+
+    bool AnyWrite = false, RuntimeReassign = false, RuntimeMutate = false, Escaped = false,
+         Unsynchronized = false;
+    for (const Evidence &E : F.evidence) {
+      if (!isWrite(E.what))
+        continue;
+      AnyWrite = true;
+      // An escaped non-const alias can be written through at any time, so it
+      // counts as a run-time mutation whatever phase it escaped in.
+      bool Runtime = E.phase == Phase::Runtime || E.what == AccessWhat::Escape;
+      if (!Runtime)
+        continue;
+      RuntimeReassign |= E.what == AccessWhat::Reassign;
+      RuntimeMutate |= E.what != AccessWhat::Reassign;
+      Escaped |= E.what == AccessWhat::Escape;
+      Unsynchronized |= E.sync == Sync::None;
+    }
+    F.category = RuntimeReassign ? 4 : RuntimeMutate ? 3 : AnyWrite ? 2 : 1;
+    if (F.category == 1)
+      F.verdict = Verdict::ThreadSafe;
+    else if (F.category == 2 || !Unsynchronized || V.isGuarded)
+      F.verdict = Verdict::ProbablyThreadSafe;
+    else
+      F.verdict = Verdict::NotThreadSafe;
+    describe(V, F, RuntimeReassign, Escaped && !RuntimeReassign);
+    Out.push_back(std::move(F));
+  }
+  std::sort(Out.begin(), Out.end(), [](const Finding &A, const Finding &B) {
+    return std::tie(A.location, A.symbol) < std::tie(B.location, B.symbol);
+  });
+  return Out;
+}
+
+} // namespace sharedstate

@@ -1,0 +1,1221 @@
+// Extraction: from one TU's AST to plain facts.
+//
+// The rule this file enforces: a variable is written only where the program
+// really can change it. Every mention of a shared variable is followed upward
+// through the expressions that still designate the same object (member and
+// element access, casts, accessor calls such as find() or begin(), references
+// and pointers bound to it), and the walk stops at the first node that either
+// writes it (assignment, ++, a non-const member call that is not an accessor,
+// binding to a non-const reference or pointer parameter) or only reads it.
+// Precision matters as much as recall: a checker that calls `m.find(k)` on a
+// non-const map a write is a checker users switch off.
+//
+// The ancestors of the node being visited are kept on a stack maintained by
+// the RecursiveASTVisitor traversal hooks, so no parent map is built.
+#include "Extractor.h"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Attr.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/AST/StmtCXX.h>
+#include <clang/Basic/SourceManager.h>
+#include <clang/Index/USRGeneration.h>
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/SetVector.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringSet.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include <filesystem>
+#include <set>
+#include <tuple>
+
+namespace sharedstate {
+namespace {
+
+using namespace clang;
+
+/// What the expression under analysis is, relative to the shared object.
+enum class State {
+  Object,       ///< a glvalue designating the object or a part of it
+  Pointer,      ///< a pointer (or iterator) value pointing into the object
+  PointerLocal, ///< a local variable holding such a pointer or iterator
+};
+
+/// A local variable that stands for (part of) a shared object.
+struct LocalAlias {
+  AccessTarget target;
+  State state;
+  bool whole;
+};
+
+struct Frame {
+  const Stmt *S = nullptr;
+  const Decl *D = nullptr;
+};
+
+/// The outcome of following one mention upward.
+struct Use {
+  bool isWrite = false;
+  AccessWhat what = AccessWhat::Mutate;
+  Sync sync = Sync::None;
+  std::string detail;
+  size_t frame = 0; ///< stack index of the node that wrote
+};
+
+const Expr *ignoreTransparent(const Expr *E) {
+  return E ? E->IgnoreParenImpCasts() : nullptr;
+}
+
+bool isPointerToMutable(QualType T) {
+  if (const auto *P = T->getAs<PointerType>())
+    return !P->getPointeeType().isConstQualified() && !P->getPointeeType()->isFunctionType();
+  return false;
+}
+
+bool isMutableLValueRef(QualType T) {
+  if (const auto *R = T->getAs<LValueReferenceType>())
+    return !R->getPointeeType().isConstQualified();
+  return false;
+}
+
+/// Iterators, smart pointers, optional: classes you write through.
+bool isPointerLikeClass(QualType T) {
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  ASTContext &Ctx = RD->getASTContext();
+  for (OverloadedOperatorKind K : {OO_Star, OO_Arrow})
+    if (!RD->lookup(Ctx.DeclarationNames.getCXXOperatorName(K)).empty())
+      return true;
+  return false;
+}
+
+bool isAssignmentOperator(OverloadedOperatorKind K) {
+  switch (K) {
+  case OO_Equal:
+  case OO_PlusEqual:
+  case OO_MinusEqual:
+  case OO_StarEqual:
+  case OO_SlashEqual:
+  case OO_PercentEqual:
+  case OO_CaretEqual:
+  case OO_AmpEqual:
+  case OO_PipeEqual:
+  case OO_LessLessEqual:
+  case OO_GreaterGreaterEqual:
+    return true;
+  default:
+    return false;
+  }
+}
+
+class Collector : public RecursiveASTVisitor<Collector> {
+  using Base = RecursiveASTVisitor<Collector>;
+
+public:
+  Collector(ASTContext &Ctx, const AnalysisOptions &Opts)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Opts(Opts), Policy(Ctx.getPrintingPolicy()) {
+    Policy.SuppressInlineNamespace = true;
+    Policy.SuppressTagKeyword = true;
+    Policy.PrintCanonicalTypes = false;
+    for (const auto *List : {&Opts.syncTypes, &Opts.lockGuardTypes, &Opts.onceFunctions,
+                             &Opts.lockFunctions, &Opts.unlockFunctions})
+      for (const std::string &N : *List)
+        Names[List].insert(N);
+  }
+
+  TUFacts run() {
+    Base::TraverseDecl(Ctx.getTranslationUnitDecl());
+    TUFacts F;
+    if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
+      F.mainFile = normalizedPath(*Main);
+    for (const VarDecl *V : Variables)
+      F.variables.push_back(describeVariable(V));
+    F.accesses = std::move(Accesses);
+    F.returnAliases = std::move(ReturnAliases);
+    for (auto &Entry : Functions)
+      F.functions.push_back(std::move(Entry.second));
+    F.edges.assign(Edges.begin(), Edges.end());
+    std::sort(F.functions.begin(), F.functions.end(),
+              [](const Function &A, const Function &B) { return A.key < B.key; });
+    return F;
+  }
+
+  // --- traversal policy -------------------------------------------------
+
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitImplicitCode() const { return false; }
+  bool shouldWalkTypesOfTypeLocs() const { return false; }
+
+  bool dataTraverseStmtPre(Stmt *S) {
+    Stack.push_back({S, nullptr});
+    return true;
+  }
+  bool dataTraverseStmtPost(Stmt *) {
+    Stack.pop_back();
+    return true;
+  }
+
+  bool TraverseDecl(Decl *D) {
+    if (!D)
+      return true;
+    // System headers hold no findings; skipping their bodies is most of the
+    // speed of this pass. Namespaces are entered because user templates can
+    // be specialized inside namespace std.
+    if (!isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl>(D) && inSystemHeader(D->getLocation()))
+      return true;
+    // Dependent code is analyzed through its instantiations, where every call
+    // is resolved; a template nobody instantiates never runs.
+    if (const auto *DC = dyn_cast<DeclContext>(D); DC && DC->isDependentContext() && isa<FunctionDecl, CXXRecordDecl>(D))
+      return true;
+    Stack.push_back({nullptr, D});
+    bool Result = Base::TraverseDecl(D);
+    Stack.pop_back();
+    return Result;
+  }
+
+  // --- visitors ------------------------------------------------------------
+
+  bool VisitVarDecl(VarDecl *V) {
+    if (isSharedVariable(V)) {
+      const VarDecl *Canon = canonicalVariable(V);
+      Variables.insert(Canon);
+      if (V->isThisDeclarationADefinition() == VarDecl::Definition && initKind(V) == InitKind::Dynamic) {
+        Access A;
+        A.target.varKey = variableKey(Canon);
+        A.what = AccessWhat::Init;
+        A.location = location(V->getLocation());
+        A.functionKey = initializerKey(V);
+        A.functionName = "(initializer of " + variableName(Canon) + ")";
+        A.detail = "dynamic initializer";
+        addAccess(std::move(A));
+      }
+    }
+    return true;
+  }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody()) {
+      Function &F = function(FD);
+      const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+      F.isEntry = F.isEntry || FD->isMain() || (MD && MD->isVirtual());
+    }
+    return true;
+  }
+
+  bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (const auto *V = dyn_cast<VarDecl>(E->getDecl())) {
+      if (isSharedVariable(V)) {
+        const VarDecl *Canon = canonicalVariable(V);
+        Variables.insert(Canon);
+        follow(AccessTarget{variableKey(Canon), ""}, State::Object, true);
+      } else if (auto It = Aliases.find(V); It != Aliases.end()) {
+        LocalAlias A = It->second; // copy: follow() may add aliases
+        follow(A.target, A.state, A.whole);
+      }
+    } else if (const auto *FD = dyn_cast<FunctionDecl>(E->getDecl())) {
+      if (!isDirectCallee(E) && !inSystemHeader(FD->getLocation()))
+        function(FD).isEntry = true; // its address escapes: callable from anywhere
+    }
+    return true;
+  }
+
+  bool VisitMemberExpr(MemberExpr *E) {
+    // `obj.count_` / `this->count_` naming a static data member.
+    if (const auto *V = dyn_cast<VarDecl>(E->getMemberDecl()); V && isSharedVariable(V)) {
+      const VarDecl *Canon = canonicalVariable(V);
+      Variables.insert(Canon);
+      follow(AccessTarget{variableKey(Canon), ""}, State::Object, true);
+    }
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *E) {
+    const FunctionDecl *Callee = E->getDirectCallee();
+    if (!Callee || inSystemHeader(Callee->getLocation()))
+      return true;
+    addEdge(Callee);
+    // A call returning a non-const reference or pointer may hand out a shared
+    // object (`registry().add(x)`); merge resolves what it returns.
+    QualType R = Callee->getReturnType();
+    if (isMutableLValueRef(R))
+      follow(AccessTarget{"", functionKey(Callee)}, State::Object, true);
+    else if (isPointerToMutable(R))
+      follow(AccessTarget{"", functionKey(Callee)}, State::Pointer, true);
+    return true;
+  }
+
+  bool VisitCXXConstructExpr(CXXConstructExpr *E) {
+    const CXXConstructorDecl *Ctor = E->getConstructor();
+    if (Ctor && !inSystemHeader(Ctor->getLocation())) {
+      addEdge(Ctor);
+      // In-class member initializers run inside the constructor.
+      const CXXRecordDecl *RD = Ctor->getParent();
+      for (const FieldDecl *FD : RD->fields())
+        if (FD->hasInClassInitializer()) {
+          Edges.insert({functionKey(Ctor), "dmi:" + declKey(RD), Sync::None});
+          break;
+        }
+    }
+    return true;
+  }
+
+  bool VisitLambdaExpr(LambdaExpr *E) {
+    function(E->getCallOperator());
+    return true;
+  }
+
+private:
+  // --- identity --------------------------------------------------------------
+
+  bool inSystemHeader(clang::SourceLocation L) const {
+    return L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L));
+  }
+
+  bool isSharedVariable(const VarDecl *V) {
+    if (!V->hasGlobalStorage() || V->getTLSKind() != VarDecl::TLS_None || V->isConstexpr())
+      return false;
+    if (isa<ParmVarDecl, DecompositionDecl>(V) || V->isImplicit())
+      return false;
+    const VarDecl *C = canonicalVariable(V);
+    if (C->isConstexpr() || inSystemHeader(C->getLocation()))
+      return false;
+    // The pattern of a template member is reported, never its instantiations,
+    // but a variable declared inside dependent code has no meaning by itself.
+    return !C->getType()->isUndeducedType();
+  }
+
+  /// The declaration findings are reported against: the template pattern for
+  /// members of class templates and variable templates, the canonical one else.
+  const VarDecl *canonicalVariable(const VarDecl *V) {
+    if (const VarDecl *P = V->getInstantiatedFromStaticDataMember())
+      V = P;
+    else if (const VarDecl *P = V->getTemplateInstantiationPattern())
+      V = P;
+    else if (V->isStaticLocal())
+      V = localStaticPattern(V);
+    return V->getCanonicalDecl();
+  }
+
+  /// A static local of a function template instantiation, mapped to the same
+  /// static in the pattern (matched by name: the AST keeps no link) so that
+  /// next_id<int>::id and next_id<long>::id are one finding.
+  const VarDecl *localStaticPattern(const VarDecl *V) {
+    const auto *FD = dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod());
+    const FunctionDecl *Pattern = FD ? FD->getTemplateInstantiationPattern() : nullptr;
+    if (!Pattern || !Pattern->getBody())
+      return V;
+    auto [It, Inserted] = LocalPatternCache.try_emplace(V, V);
+    if (Inserted)
+      if (const VarDecl *Found = findStaticLocal(Pattern->getBody(), V->getName()))
+        It->second = Found;
+    return It->second;
+  }
+
+  static const VarDecl *findStaticLocal(const Stmt *S, llvm::StringRef Name) {
+    if (!S)
+      return nullptr;
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (const auto *V = dyn_cast<VarDecl>(D); V && V->isStaticLocal() && V->getName() == Name)
+          return V;
+    for (const Stmt *Child : S->children())
+      if (const VarDecl *V = findStaticLocal(Child, Name))
+        return V;
+    return nullptr;
+  }
+
+  std::string declKey(const Decl *D) {
+    auto It = KeyCache.find(D);
+    if (It != KeyCache.end())
+      return It->second;
+    llvm::SmallString<128> USR;
+    std::string Key;
+    if (!index::generateUSRForDecl(D, USR))
+      Key = std::string(USR);
+    else
+      Key = "loc:" + relative(location(D->getLocation()).file) + ":" +
+            std::to_string(SM.getFileOffset(SM.getExpansionLoc(D->getLocation())));
+    // Entities with internal linkage are distinct per file even under one
+    // name (`static int n;` in a.cpp and b.cpp).
+    if (const auto *ND = dyn_cast<NamedDecl>(D); ND && !ND->isExternallyVisible())
+      Key += "@" + relative(location(D->getLocation()).file);
+    KeyCache[D] = Key;
+    return Key;
+  }
+
+  std::string variableKey(const VarDecl *Canon) { return declKey(Canon); }
+
+  std::string functionKey(const FunctionDecl *FD) { return declKey(FD->getCanonicalDecl()); }
+
+  std::string initializerKey(const VarDecl *V) { return "init:" + variableKey(canonicalVariable(V)); }
+
+  std::string functionName(const FunctionDecl *FD) {
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda()) {
+      const DeclContext *DC = MD->getParent()->getDeclContext();
+      while (DC && !isa<FunctionDecl>(DC) && !DC->isFileContext())
+        DC = DC->getParent();
+      if (const auto *Outer = dyn_cast_or_null<FunctionDecl>(DC))
+        return functionName(Outer) + "::(lambda)";
+      return "(lambda)";
+    }
+    if (const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern())
+      FD = Pattern;
+    std::string S;
+    llvm::raw_string_ostream OS(S);
+    FD->printQualifiedName(OS, Policy);
+    return OS.str();
+  }
+
+  std::string variableName(const VarDecl *V) {
+    if (V->isStaticLocal())
+      if (const auto *FD = dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod()))
+        return functionName(FD) + "::" + V->getNameAsString();
+    std::string S;
+    llvm::raw_string_ostream OS(S);
+    V->printQualifiedName(OS, Policy);
+    return OS.str();
+  }
+
+  Function &function(const FunctionDecl *FD) {
+    std::string Key = functionKey(FD);
+    auto It = Functions.find(Key);
+    if (It == Functions.end()) {
+      Function F;
+      F.key = Key;
+      F.name = functionName(FD);
+      It = Functions.emplace(Key, std::move(F)).first;
+    }
+    return It->second;
+  }
+
+  // --- locations ---------------------------------------------------------------
+
+  std::string normalizedPath(FileEntryRef FE) {
+    llvm::StringRef Real = FE.getFileEntry().tryGetRealPathName();
+    if (!Real.empty())
+      return Real.str();
+    llvm::SmallString<256> P(FE.getName());
+    SM.getFileManager().makeAbsolutePath(P);
+    llvm::sys::path::remove_dots(P, true);
+    return std::string(P);
+  }
+
+  sharedstate::SourceLocation location(clang::SourceLocation L) {
+    sharedstate::SourceLocation Out;
+    if (L.isInvalid())
+      return Out;
+    L = SM.getExpansionLoc(L);
+    FileID FID = SM.getFileID(L);
+    auto It = PathCache.find(FID);
+    if (It == PathCache.end()) {
+      OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID);
+      It = PathCache.try_emplace(FID, FE ? normalizedPath(*FE) : std::string("<unknown>")).first;
+    }
+    Out.file = It->second;
+    Out.line = SM.getExpansionLineNumber(L);
+    Out.column = SM.getExpansionColumnNumber(L);
+    return Out;
+  }
+
+  std::string relative(const std::string &Path) const {
+    if (Opts.root.empty())
+      return Path;
+    std::filesystem::path Rel = std::filesystem::path(Path).lexically_relative(Opts.root);
+    if (Rel.empty() || *Rel.begin() == "..")
+      return Path;
+    return Rel.generic_string();
+  }
+
+  // --- the variable inventory -----------------------------------------------------
+
+  InitKind initKind(const VarDecl *Def) const {
+    if (!Def || !Def->hasInit())
+      return InitKind::None;
+    const Expr *Init = Def->getInit();
+    if (Def->getType()->isDependentType() || Init->isValueDependent() || Init->isTypeDependent())
+      return InitKind::Dynamic;
+    return Def->hasConstantInitialization() ? InitKind::Constant : InitKind::Dynamic;
+  }
+
+  /// The qualified name of T's class (template) if it is in List.
+  std::optional<std::string> classIn(QualType T, const std::vector<std::string> &List) {
+    T = Ctx.getBaseElementType(T.getNonReferenceType());
+    const auto *RD = T->getAsCXXRecordDecl();
+    if (!RD)
+      return std::nullopt;
+    const NamedDecl *Named = RD;
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      Named = Spec->getSpecializedTemplate();
+    std::string Name;
+    llvm::raw_string_ostream OS(Name);
+    Named->printQualifiedName(OS, Policy);
+    OS.flush();
+    if (Names[&List].count(Name))
+      return Name;
+    return std::nullopt;
+  }
+
+  SharedVariable describeVariable(const VarDecl *Canon) {
+    SharedVariable S;
+    S.key = variableKey(Canon);
+    S.name = variableName(Canon);
+    S.kind = Canon->isStaticLocal()           ? VarKind::FunctionLocalStatic
+             : Canon->isStaticDataMember()    ? VarKind::StaticMember
+                                              : VarKind::NamespaceGlobal;
+    S.type = Canon->getType().getAsString(Policy);
+    const VarDecl *Def = Canon->getDefinition();
+    S.isDefinition = Def != nullptr;
+    S.location = location((Def ? Def : Canon)->getLocation());
+    QualType T = Canon->getType();
+    S.isReference = T->isReferenceType();
+    S.isConst = Ctx.getBaseElementType(T.getNonReferenceType()).isConstQualified();
+    if (auto Sync = classIn(T, Opts.syncTypes)) {
+      S.isSyncPrimitive = true;
+      S.syncType = *Sync;
+    }
+    for (const VarDecl *R : Canon->redecls())
+      S.isGuarded = S.isGuarded || R->hasAttr<GuardedByAttr>() || R->hasAttr<PtGuardedByAttr>();
+    S.init = initKind(Def);
+    return S;
+  }
+
+  // --- context -------------------------------------------------------------------
+
+  struct Context {
+    std::string key;
+    std::string name;
+    const FunctionDecl *function = nullptr; ///< for return statements
+  };
+
+  /// The innermost function, lambda or static initializer around the node at
+  /// stack index I.
+  Context contextAt(size_t I) {
+    for (size_t J = I + 1; J-- > 0;) {
+      const Frame &F = Stack[J];
+      if (const auto *L = dyn_cast_or_null<LambdaExpr>(F.S)) {
+        const CXXMethodDecl *Op = L->getCallOperator();
+        return {functionKey(Op), function(Op).name, Op};
+      }
+      if (!F.D)
+        continue;
+      if (const auto *FD = dyn_cast<FunctionDecl>(F.D))
+        return {functionKey(FD), function(FD).name, FD};
+      if (const auto *V = dyn_cast<VarDecl>(F.D); V && V->hasGlobalStorage()) {
+        std::string Key = initializerKey(V);
+        auto It = Functions.find(Key);
+        if (It == Functions.end()) {
+          Function Fn;
+          Fn.key = Key;
+          Fn.name = "(initializer of " + variableName(canonicalVariable(V)) + ")";
+          // thread_local initializers run in each thread, at run time.
+          Fn.isInitializer = V->getTLSKind() == VarDecl::TLS_None;
+          It = Functions.emplace(Key, std::move(Fn)).first;
+        }
+        return {Key, It->second.name, nullptr};
+      }
+      if (const auto *FD = dyn_cast<FieldDecl>(F.D)) {
+        std::string Key = "dmi:" + declKey(FD->getParent());
+        Function &Fn = Functions[Key];
+        Fn.key = Key;
+        Fn.name = "(member initializers of " + FD->getParent()->getNameAsString() + ")";
+        return {Key, Fn.name, nullptr};
+      }
+    }
+    return {"<none>", "(unknown)", nullptr};
+  }
+
+  bool isDirectCallee(const Expr *E) const {
+    // Walk up through implicit casts and parens to the call, if any.
+    size_t I = Stack.size() - 1;
+    const Expr *Cur = E;
+    while (I > 0) {
+      const Stmt *P = Stack[I - 1].S;
+      if (!P)
+        return false;
+      if (isa<ImplicitCastExpr, ParenExpr>(P)) {
+        Cur = cast<Expr>(P);
+        --I;
+        continue;
+      }
+      if (const auto *Call = dyn_cast<CallExpr>(P))
+        return Call->getCallee() == Cur;
+      return false;
+    }
+    return false;
+  }
+
+  // --- synchronization --------------------------------------------------------------
+
+  bool isLockCall(const Stmt *S, bool &Acquires) {
+    const Expr *E = dyn_cast<Expr>(S);
+    if (!E)
+      return false;
+    E = E->IgnoreImplicit();
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (!M || !M->getDeclName().isIdentifier())
+        return false;
+      QualType ObjT = MC->getImplicitObjectArgument()->getType();
+      if (ObjT->isPointerType())
+        ObjT = ObjT->getPointeeType();
+      if (!classIn(ObjT, Opts.syncTypes) && !classIn(ObjT, Opts.lockGuardTypes))
+        return false;
+      llvm::StringRef N = M->getName();
+      if (N == "lock" || N == "lock_shared") {
+        Acquires = true;
+        return true;
+      }
+      if (N == "unlock" || N == "unlock_shared") {
+        Acquires = false;
+        return true;
+      }
+      return false;
+    }
+    if (const auto *C = dyn_cast<CallExpr>(E))
+      if (const FunctionDecl *F = C->getDirectCallee(); F && F->getDeclName().isIdentifier()) {
+        std::string N = F->getQualifiedNameAsString();
+        if (Names[&Opts.lockFunctions].count(N)) {
+          Acquires = true;
+          return true;
+        }
+        if (Names[&Opts.unlockFunctions].count(N)) {
+          Acquires = false;
+          return true;
+        }
+      }
+    return false;
+  }
+
+  bool declaresGuard(const Stmt *S) {
+    const auto *DS = dyn_cast_or_null<DeclStmt>(S);
+    if (!DS)
+      return false;
+    for (const Decl *D : DS->decls()) {
+      const auto *V = dyn_cast<VarDecl>(D);
+      if (!V || !classIn(V->getType(), Opts.lockGuardTypes))
+        continue;
+      // std::unique_lock<std::mutex> l(m, std::defer_lock) holds nothing yet.
+      bool Deferred = false;
+      if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(V->getInit() ? V->getInit()->IgnoreImplicit() : nullptr))
+        for (const Expr *Arg : CE->arguments())
+          if (const auto *RD = Arg->getType()->getAsCXXRecordDecl())
+            Deferred = Deferred || RD->getName() == "defer_lock_t";
+      if (!Deferred)
+        return true;
+    }
+    return false;
+  }
+
+  /// Whether a lock is held before child Index of a compound statement.
+  bool heldBefore(const CompoundStmt *CS, const Stmt *Child) {
+    std::vector<char> &Held = LockCache[CS];
+    if (Held.empty()) {
+      bool Now = false;
+      for (const Stmt *S : CS->body()) {
+        Held.push_back(Now);
+        bool Acquires = false;
+        if (declaresGuard(S))
+          Now = true;
+        else if (isLockCall(S, Acquires))
+          Now = Acquires;
+      }
+      Held.push_back(Now);
+    }
+    size_t I = 0;
+    for (const Stmt *S : CS->body()) {
+      if (S == Child)
+        return Held[I];
+      ++I;
+    }
+    return false;
+  }
+
+  bool isOnceCall(const Stmt *S) {
+    const auto *C = dyn_cast_or_null<CallExpr>(S);
+    if (!C)
+      return false;
+    const FunctionDecl *F = C->getDirectCallee();
+    return F && Names[&Opts.onceFunctions].count(F->getQualifiedNameAsString());
+  }
+
+  /// Synchronization in force at the node at stack index I: an RAII guard or
+  /// lock() earlier in an enclosing block, or the callable of call_once.
+  Sync syncAt(size_t I) {
+    for (size_t J = I; J-- > 0;) {
+      const Frame &F = Stack[J];
+      if (F.D)
+        return Sync::None; // left the function or initializer
+      if (isa<LambdaExpr>(F.S)) {
+        // A lambda runs when it is called, not where it is written; only
+        // call_once tells us how.
+        for (size_t K = J; K-- > 0 && Stack[K].S;) {
+          if (isOnceCall(Stack[K].S))
+            return Sync::Once;
+          if (!isa<MaterializeTemporaryExpr, ImplicitCastExpr, CXXBindTemporaryExpr, CXXConstructExpr,
+                   ParenExpr, ExprWithCleanups, CXXFunctionalCastExpr>(Stack[K].S))
+            break;
+        }
+        return Sync::None;
+      }
+      const Stmt *Child = Stack[J + 1].S;
+      if (const auto *CS = dyn_cast<CompoundStmt>(F.S)) {
+        if (heldBefore(CS, Child))
+          return Sync::Lock;
+      } else if (const auto *If = dyn_cast<IfStmt>(F.S)) {
+        if (If->getInit() != Child && declaresGuard(If->getInit()))
+          return Sync::Lock;
+      } else if (const auto *Sw = dyn_cast<SwitchStmt>(F.S)) {
+        if (Sw->getInit() != Child && declaresGuard(Sw->getInit()))
+          return Sync::Lock;
+      }
+    }
+    return Sync::None;
+  }
+
+  bool inUnevaluatedContext(size_t I) const {
+    for (size_t J = I + 1; J-- > 0 && Stack[J].S;)
+      if (isa<UnaryExprOrTypeTraitExpr, CXXNoexceptExpr, CXXTypeidExpr>(Stack[J].S))
+        return true;
+    return false;
+  }
+
+  // --- recording ----------------------------------------------------------------------
+
+  void addEdge(const FunctionDecl *Callee) {
+    size_t I = Stack.size() - 1;
+    Context C = contextAt(I);
+    Edges.insert({C.key, functionKey(Callee), syncAt(I)});
+  }
+
+  void addAccess(Access A) {
+    auto Key = std::make_tuple(A.target.varKey, A.target.calleeKey, A.location.line, A.location.column,
+                               A.location.file, A.what, A.functionKey, A.sync);
+    if (SeenAccesses.insert(Key).second)
+      Accesses.push_back(std::move(A));
+  }
+
+  void recordWrite(const AccessTarget &T, const Use &U, size_t MentionIndex) {
+    if (inUnevaluatedContext(U.frame))
+      return;
+    Context C = contextAt(MentionIndex);
+    Access A;
+    A.target = T;
+    A.what = U.what;
+    A.location = location(Stack[MentionIndex].S->getBeginLoc());
+    if (const auto *ME = dyn_cast<MemberExpr>(Stack[MentionIndex].S))
+      A.location = location(ME->getMemberLoc());
+    A.functionKey = C.key;
+    A.functionName = C.name;
+    A.sync = U.sync != Sync::None ? U.sync : syncAt(U.frame);
+    A.detail = U.detail;
+    addAccess(std::move(A));
+  }
+
+  // --- following a mention -----------------------------------------------------------------
+
+  /// Follows the expression on top of the stack (a mention of T in state St)
+  /// to the place where it is read or written, and records what it finds.
+  void follow(const AccessTarget &T, State St, bool Whole) {
+    size_t Mention = Stack.size() - 1;
+    Use U = walk(T, St, Whole, Mention);
+    if (U.isWrite)
+      recordWrite(T, U, Mention);
+  }
+
+  Use write(AccessWhat W, size_t Frame, std::string Detail, Sync S = Sync::None) {
+    Use U;
+    U.isWrite = true;
+    U.what = W;
+    U.frame = Frame;
+    U.detail = std::move(Detail);
+    U.sync = S;
+    return U;
+  }
+
+  static std::string quoted(const NamedDecl *D) {
+    return D ? "'" + D->getNameAsString() + "'" : std::string("a call");
+  }
+
+  /// Does the class of M offer a const overload of M (same name, same
+  /// arity)? Then the non-const M only hands out access: find(), at(),
+  /// begin(), operator[] of a vector. map::operator[] has none, so it writes.
+  bool hasConstOverload(const CXXMethodDecl *M) {
+    auto It = AccessorCache.find(M);
+    if (It != AccessorCache.end())
+      return It->second;
+    bool Found = false;
+    for (const NamedDecl *ND : M->getParent()->lookup(M->getDeclName())) {
+      const NamedDecl *Target = ND;
+      if (const auto *TD = dyn_cast<FunctionTemplateDecl>(Target))
+        Target = TD->getTemplatedDecl();
+      if (const auto *Other = dyn_cast<CXXMethodDecl>(Target))
+        Found = Found || (Other != M && Other->isConst() && Other->getNumParams() == M->getNumParams());
+    }
+    AccessorCache[M] = Found;
+    return Found;
+  }
+
+  /// The state of a call's result when it may alias the object it was called
+  /// on (accessors, smart-pointer get/operator->, iterators). Returns false
+  /// when the result is an unrelated value.
+  static bool resultAliases(const Expr *Call, State &St) {
+    QualType T = Call->getType();
+    if (Call->isGLValue() && !T.isConstQualified()) {
+      St = State::Object;
+      return true;
+    }
+    if (isPointerToMutable(T)) {
+      St = State::Pointer;
+      return true;
+    }
+    if (!Call->isGLValue() && isPointerLikeClass(T)) {
+      St = State::Pointer;
+      return true;
+    }
+    return false;
+  }
+
+  bool isStdFunction(const FunctionDecl *F, std::initializer_list<llvm::StringRef> Names) const {
+    if (!F || !F->isInStdNamespace() || !F->getDeclName().isIdentifier())
+      return false;
+    for (llvm::StringRef N : Names)
+      if (F->getName() == N)
+        return true;
+    return false;
+  }
+
+  /// A forwarding reference (template T&&) decides nothing by itself: emplace
+  /// and make_pair copy from it. Treat it as a read.
+  static bool isForwardingReference(const FunctionDecl *F, unsigned Param) {
+    const FunctionDecl *Pattern = F ? F->getTemplateInstantiationPattern() : nullptr;
+    if (!Pattern || Param >= Pattern->getNumParams())
+      return false;
+    QualType T = Pattern->getParamDecl(Param)->getType();
+    if (const auto *R = T->getAs<RValueReferenceType>())
+      return !R->getPointeeType().isConstQualified() && R->getPointeeType()->isTemplateTypeParmType();
+    return false;
+  }
+
+  std::optional<Use> mutatingAlgorithm(const FunctionDecl *F, unsigned Arg, unsigned NumArgs, size_t Frame) {
+    if (!F || !F->isInStdNamespace())
+      return std::nullopt;
+    std::string N = F->getQualifiedNameAsString();
+    for (const MutatingAlgorithm &M : Opts.mutatingAlgorithms) {
+      if (M.name != N)
+        continue;
+      int Index = M.argument < 0 ? static_cast<int>(NumArgs) + M.argument : M.argument;
+      if (M.argument == AnyIteratorArgument || Index == static_cast<int>(Arg))
+        return write(AccessWhat::Mutate, Frame, "passed to " + N);
+    }
+    return std::nullopt;
+  }
+
+  /// The object, in state St, is argument Arg of a call to F (null when
+  /// indirect; Proto then gives the parameter types).
+  Use argument(const FunctionDecl *F, const FunctionProtoType *Proto, unsigned Arg, unsigned NumArgs,
+               State St, const Expr *ArgExpr, size_t Frame) {
+    Use Read;
+    QualType PT;
+    bool Variadic = false;
+    if (F && Arg < F->getNumParams())
+      PT = F->getParamDecl(Arg)->getType();
+    else if (!F && Proto && Arg < Proto->getNumParams())
+      PT = Proto->getParamType(Arg);
+    else
+      Variadic = F ? F->isVariadic() : (Proto && Proto->isVariadic());
+
+    if (F && F->getDeclName().isIdentifier()) {
+      llvm::StringRef N = F->getName();
+      if (N.starts_with("__sync_") || N.starts_with("__atomic_"))
+        return write(AccessWhat::Reassign, Frame, "atomic builtin " + N.str(), Sync::Atomic);
+    }
+    if (isForwardingReference(F, Arg))
+      return Read;
+    if (St == State::Object) {
+      if (PT.isNull())
+        return Read;
+      if (isMutableLValueRef(PT))
+        return write(AccessWhat::Mutate, Frame, "passed by non-const reference to " + quoted(F));
+      if (const auto *R = PT->getAs<RValueReferenceType>(); R && !R->getPointeeType().isConstQualified())
+        return write(AccessWhat::Mutate, Frame, "moved into " + quoted(F));
+      return Read;
+    }
+    if (St != State::Pointer)
+      return Read;
+    if (ArgExpr->getType()->isPointerType()) {
+      if (!PT.isNull() && isPointerToMutable(PT))
+        return write(AccessWhat::Mutate, Frame, "passed by pointer to " + quoted(F));
+      // scanf-style functions write through their variadic pointers.
+      if (Variadic && F && F->getDeclName().isIdentifier() && F->getName().contains("scanf"))
+        return write(AccessWhat::Mutate, Frame, "written by " + quoted(F));
+      return Read;
+    }
+    if (auto U = mutatingAlgorithm(F, Arg, NumArgs, Frame))
+      return *U;
+    return Read;
+  }
+
+  /// The object, in state St, is the object argument of a call to M.
+  /// Returns a Use when the walk ends here; nullopt with St updated when the
+  /// call's result keeps aliasing the object.
+  std::optional<Use> objectCall(const CXXMethodDecl *M, const Expr *Call, State &St, bool &Whole,
+                                size_t Frame) {
+    Use Read;
+    if (!M)
+      return Read;
+    if (St != State::Object) {
+      // An iterator or pointer-like local/temporary: dereferencing it reaches
+      // the object, anything else (++it) only moves it.
+      OverloadedOperatorKind K = M->getOverloadedOperator();
+      if (K == OO_Star || K == OO_Arrow || K == OO_Subscript) {
+        Whole = false;
+        if (resultAliases(Call, St))
+          return std::nullopt;
+      }
+      return Read;
+    }
+    if (M->isStatic())
+      return Read;
+    if (!M->isConst() && isAssignmentOperator(M->getOverloadedOperator()))
+      return write(Whole ? AccessWhat::Reassign : AccessWhat::Mutate, Frame,
+                   "'" + M->getNameAsString() + "'");
+    if (M->isConst() || hasConstOverload(M)) {
+      Whole = false;
+      if (resultAliases(Call, St))
+        return std::nullopt;
+      return Read;
+    }
+    if (isa<CXXDestructorDecl>(M))
+      return Read;
+    return write(AccessWhat::Mutate, Frame, "calls non-const '" + M->getNameAsString() + "'");
+  }
+
+  void addAlias(const VarDecl *Local, const AccessTarget &T, State St, bool Whole) {
+    Aliases[Local] = LocalAlias{T, St, Whole};
+  }
+
+  /// The walk proper. I is the stack index of the current expression.
+  Use walk(const AccessTarget &T, State St, bool Whole, size_t I) {
+    Use Read;
+    for (; I > 0; --I) {
+      const Frame &P = Stack[I - 1];
+      const Stmt *Cur = Stack[I].S;
+      const auto *CurE = dyn_cast_or_null<Expr>(Cur);
+      if (!CurE)
+        return Read;
+
+      if (P.D) {
+        // The expression initializes a declaration.
+        if (const auto *V = dyn_cast<VarDecl>(P.D)) {
+          if (V->getInit() == nullptr || ignoreTransparent(V->getInit()) != ignoreTransparent(CurE))
+            if (V->getInit() != CurE)
+              return Read;
+          QualType VT = V->getType();
+          if (V->hasGlobalStorage() || isa<ParmVarDecl>(V)) {
+            if (isa<ParmVarDecl>(V))
+              return Read; // default argument
+            if ((St == State::Object && isMutableLValueRef(VT)) || (St == State::Pointer && isPointerToMutable(VT)))
+              return write(AccessWhat::Escape, I, "bound to " + quoted(V));
+            return Read;
+          }
+          if (St == State::Object && (isMutableLValueRef(VT) ||
+                                      (VT->isRValueReferenceType() && !VT.getNonReferenceType().isConstQualified())))
+            addAlias(V, T, State::Object, Whole);
+          else if (St == State::Pointer && (isPointerToMutable(VT) || isPointerLikeClass(VT)))
+            addAlias(V, T, State::PointerLocal, Whole);
+          return Read;
+        }
+        if (isa<FieldDecl>(P.D) && St == State::Pointer)
+          return write(AccessWhat::Escape, I, "stored in a member initializer");
+        return Read;
+      }
+
+      const Stmt *PS = P.S;
+      if (!PS)
+        return Read;
+
+      if (isa<ParenExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ExprWithCleanups, ConstantExpr>(PS))
+        continue;
+
+      if (const auto *Cast = dyn_cast<CastExpr>(PS)) {
+        switch (Cast->getCastKind()) {
+        case CK_LValueToRValue:
+          if (St == State::PointerLocal) {
+            St = State::Pointer;
+            continue;
+          }
+          if (St == State::Object && isPointerToMutable(CurE->getType())) {
+            // Reading a pointer variable: what it points to is reachable
+            // through the shared variable, but it is not the variable.
+            St = State::Pointer;
+            Whole = false;
+            continue;
+          }
+          return Read;
+        case CK_NoOp:
+        case CK_DerivedToBase:
+        case CK_UncheckedDerivedToBase:
+        case CK_BaseToDerived:
+        case CK_Dynamic:
+        case CK_LValueBitCast:
+          continue;
+        case CK_BitCast:
+          if (St == State::Pointer && isPointerToMutable(Cast->getType()))
+            continue;
+          return Read;
+        case CK_ArrayToPointerDecay:
+          if (St == State::Object) {
+            St = State::Pointer;
+            Whole = false;
+            continue;
+          }
+          return Read;
+        case CK_ConstructorConversion:
+        case CK_UserDefinedConversion:
+          continue; // the conversion's call/construct node decides
+        default:
+          return Read;
+        }
+      }
+
+      if (const auto *UO = dyn_cast<UnaryOperator>(PS)) {
+        switch (UO->getOpcode()) {
+        case UO_AddrOf:
+          if (St != State::Object)
+            return Read;
+          St = State::Pointer;
+          continue;
+        case UO_Deref:
+          if (St != State::Pointer)
+            return Read;
+          St = State::Object;
+          continue;
+        case UO_PreInc:
+        case UO_PreDec:
+        case UO_PostInc:
+        case UO_PostDec:
+          if (St != State::Object)
+            return Read;
+          return write(Whole ? AccessWhat::Reassign : AccessWhat::Mutate, I - 1,
+                       UO->isIncrementOp() ? "'++'" : "'--'");
+        default:
+          return Read;
+        }
+      }
+
+      if (const auto *BO = dyn_cast<BinaryOperator>(PS)) {
+        if (BO->isAssignmentOp()) {
+          if (BO->getLHS() == CurE) {
+            if (St != State::Object)
+              return Read;
+            return write(Whole ? AccessWhat::Reassign : AccessWhat::Mutate, I - 1,
+                         "'" + BO->getOpcodeStr().str() + "'");
+          }
+          if (St != State::Pointer)
+            return Read;
+          // A pointer into the object is stored: into a local, it becomes an
+          // alias we keep following; anywhere else, it escapes.
+          if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+            if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()); V && V->hasLocalStorage()) {
+              addAlias(V, T, State::PointerLocal, Whole);
+              return Read;
+            }
+          return write(AccessWhat::Escape, I - 1, "address stored");
+        }
+        if (BO->getOpcode() == BO_Comma && BO->getRHS() == CurE)
+          continue;
+        if (BO->isAdditiveOp() && St == State::Pointer && BO->getType()->isPointerType()) {
+          Whole = false;
+          continue;
+        }
+        return Read;
+      }
+
+      if (const auto *CO = dyn_cast<AbstractConditionalOperator>(PS)) {
+        if (CO->getCond() == CurE)
+          return Read;
+        continue;
+      }
+
+      if (const auto *AS = dyn_cast<ArraySubscriptExpr>(PS)) {
+        if (AS->getBase() != CurE || St != State::Pointer)
+          return Read;
+        St = State::Object;
+        Whole = false;
+        continue;
+      }
+
+      if (const auto *ME = dyn_cast<MemberExpr>(PS)) {
+        if (ME->getBase() != CurE)
+          return Read;
+        State ObjSt = St;
+        if (ME->isArrow()) {
+          if (St == State::Pointer && CurE->getType()->isPointerType())
+            ObjSt = State::Object;
+          else if (St != State::Object || !CurE->getType()->isPointerType())
+            return Read; // operator-> of a class goes through a call node
+        } else if (St != State::Object) {
+          // `it.first` on an iterator local: not the shared object.
+          if (!isa<CXXMethodDecl>(ME->getMemberDecl()))
+            return Read;
+        }
+        if (isa<FieldDecl>(ME->getMemberDecl())) {
+          if (ObjSt != State::Object)
+            return Read;
+          St = State::Object;
+          Whole = false;
+          continue;
+        }
+        const auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl());
+        if (!M || I < 2)
+          return Read;
+        const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(Stack[I - 2].S);
+        if (!Call || Call->getCallee() != ME)
+          return Read;
+        State CallSt = ObjSt;
+        if (auto Done = objectCall(M, Call, CallSt, Whole, I - 2))
+          return *Done;
+        St = CallSt;
+        --I; // continue from the call node
+        continue;
+      }
+
+      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(PS)) {
+        const auto *M = dyn_cast_or_null<CXXMethodDecl>(Op->getDirectCallee());
+        unsigned ArgIndex = 0;
+        while (ArgIndex < Op->getNumArgs() && Op->getArg(ArgIndex) != CurE)
+          ++ArgIndex;
+        if (ArgIndex == Op->getNumArgs())
+          return Read;
+        if (M && ArgIndex == 0) {
+          if (auto Done = objectCall(M, Op, St, Whole, I - 1))
+            return *Done;
+          continue;
+        }
+        const FunctionDecl *F = Op->getDirectCallee();
+        unsigned Param = M ? ArgIndex - 1 : ArgIndex;
+        return argument(F, nullptr, Param, Op->getNumArgs(), St, CurE, I - 1);
+      }
+
+      if (const auto *Call = dyn_cast<CallExpr>(PS)) {
+        if (Call->getCallee() == CurE)
+          return Read;
+        const FunctionDecl *F = Call->getDirectCallee();
+        if (isStdFunction(F, {"move", "forward"}) && Call->getNumArgs() == 1) {
+          continue; // the xvalue is the same object
+        }
+        unsigned ArgIndex = 0;
+        while (ArgIndex < Call->getNumArgs() && Call->getArg(ArgIndex) != CurE)
+          ++ArgIndex;
+        if (ArgIndex == Call->getNumArgs())
+          return Read;
+        const FunctionProtoType *Proto = nullptr;
+        if (!F)
+          if (QualType CT = Call->getCallee()->getType(); CT->isPointerType())
+            Proto = CT->getPointeeType()->getAs<FunctionProtoType>();
+        return argument(F, Proto, ArgIndex, Call->getNumArgs(), St, CurE, I - 1);
+      }
+
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(PS)) {
+        const CXXConstructorDecl *Ctor = CE->getConstructor();
+        if (Ctor && (Ctor->isCopyOrMoveConstructor()) && St != State::Object && isPointerLikeClass(CE->getType())) {
+          St = State::Pointer; // a copy of an iterator still points into the object
+          continue;
+        }
+        if (St == State::PointerLocal)
+          return Read;
+        if (Ctor && classIn(CE->getType(), Opts.syncTypes) && Ctor->getParent()->getName() == "atomic_ref")
+          return write(AccessWhat::Reassign, I - 1, "std::atomic_ref", Sync::Atomic);
+        unsigned ArgIndex = 0;
+        while (ArgIndex < CE->getNumArgs() && CE->getArg(ArgIndex) != CurE)
+          ++ArgIndex;
+        if (ArgIndex == CE->getNumArgs())
+          return Read;
+        return argument(Ctor, nullptr, ArgIndex, CE->getNumArgs(), St, CurE, I - 1);
+      }
+
+      if (isa<InitListExpr>(PS)) {
+        if (St == State::Pointer && CurE->getType()->isPointerType() && isPointerToMutable(CurE->getType()))
+          return write(AccessWhat::Escape, I - 1, "address stored in an aggregate");
+        return Read;
+      }
+
+      if (const auto *Ret = dyn_cast<ReturnStmt>(PS)) {
+        Context C = contextAt(I - 1);
+        if (!C.function)
+          return Read;
+        QualType RT = C.function->getReturnType();
+        if ((St == State::Object && isMutableLValueRef(RT)) ||
+            (St == State::Pointer && (isPointerToMutable(RT) || isPointerLikeClass(RT))))
+          ReturnAliases.push_back({C.key, T, Whole && St == State::Object});
+        (void)Ret;
+        return Read;
+      }
+
+      if (const auto *For = dyn_cast<CXXForRangeStmt>(PS)) {
+        if (For->getRangeInit() != CurE || St != State::Object)
+          return Read;
+        if (const VarDecl *LV = For->getLoopVariable(); LV && isMutableLValueRef(LV->getType()))
+          addAlias(LV, T, State::Object, false);
+        return Read;
+      }
+
+      if (const auto *AE = dyn_cast<AtomicExpr>(PS)) {
+        if (AE->getPtr() != CurE || St != State::Pointer)
+          return Read;
+        switch (AE->getOp()) {
+        case AtomicExpr::AO__atomic_load:
+        case AtomicExpr::AO__atomic_load_n:
+        case AtomicExpr::AO__c11_atomic_load:
+          return Read;
+        default:
+          return write(Whole ? AccessWhat::Reassign : AccessWhat::Mutate, I - 1, "atomic builtin", Sync::Atomic);
+        }
+      }
+
+      return Read;
+    }
+    return Read;
+  }
+
+  ASTContext &Ctx;
+  SourceManager &SM;
+  const AnalysisOptions &Opts;
+  PrintingPolicy Policy;
+  std::map<const std::vector<std::string> *, std::set<std::string>> Names;
+
+  std::vector<Frame> Stack;
+  llvm::SetVector<const VarDecl *> Variables;
+  llvm::DenseMap<const VarDecl *, LocalAlias> Aliases;
+  llvm::DenseMap<const Decl *, std::string> KeyCache;
+  llvm::DenseMap<FileID, std::string> PathCache;
+  llvm::DenseMap<const CXXMethodDecl *, bool> AccessorCache;
+  llvm::DenseMap<const CompoundStmt *, std::vector<char>> LockCache;
+  llvm::DenseMap<const VarDecl *, const VarDecl *> LocalPatternCache;
+
+  std::vector<Access> Accesses;
+  std::set<std::tuple<std::string, std::string, unsigned, unsigned, std::string, AccessWhat, std::string, Sync>>
+      SeenAccesses;
+  std::vector<ReturnAlias> ReturnAliases;
+  std::map<std::string, Function> Functions;
+  struct EdgeLess {
+    bool operator()(const CallEdge &A, const CallEdge &B) const {
+      return std::tie(A.caller, A.callee, A.sync) < std::tie(B.caller, B.callee, B.sync);
+    }
+  };
+  std::set<CallEdge, EdgeLess> Edges;
+};
+
+} // namespace
+
+TUFacts extractFacts(clang::ASTContext &Ctx, const AnalysisOptions &Opts) {
+  return Collector(Ctx, Opts).run();
+}
+
+} // namespace sharedstate

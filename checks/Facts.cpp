@@ -1,0 +1,176 @@
+// Facts <-> JSON. The format is what the scanner caches and what tests feed to
+// merge/classify; unknown enum spellings are rejected rather than defaulted, so
+// a stale or foreign file fails loudly instead of silently changing verdicts.
+#include "Facts.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <tuple>
+
+namespace sharedstate {
+
+bool operator<(const SourceLocation &A, const SourceLocation &B) {
+  return std::tie(A.file, A.line, A.column) < std::tie(B.file, B.line, B.column);
+}
+
+namespace {
+template <typename E, size_t N>
+std::optional<E> lookup(const char *const (&Names)[N], const std::string &S) {
+  for (size_t I = 0; I < N; ++I)
+    if (S == Names[I])
+      return static_cast<E>(I);
+  return std::nullopt;
+}
+
+const char *const VarKindNames[] = {"mutable-global", "mutable-static-member",
+                                    "function-local-static"};
+const char *const InitKindNames[] = {"none", "constant", "dynamic"};
+const char *const AccessWhatNames[] = {"reassign", "mutate", "escape", "check", "init"};
+const char *const SyncNames[] = {"none", "lock", "atomic", "once"};
+const char *const PhaseNames[] = {"initialization", "runtime"};
+
+template <typename E, size_t N>
+E require(const char *const (&Names)[N], const nlohmann::json &J, const char *What) {
+  if (auto V = lookup<E>(Names, J.get<std::string>()))
+    return *V;
+  throw std::invalid_argument(std::string("unknown ") + What + " '" + J.get<std::string>() + "'");
+}
+
+nlohmann::json targetJson(const AccessTarget &T) {
+  nlohmann::json J = nlohmann::json::object();
+  if (!T.varKey.empty())
+    J["var"] = T.varKey;
+  if (!T.calleeKey.empty())
+    J["callee"] = T.calleeKey;
+  return J;
+}
+AccessTarget targetFrom(const nlohmann::json &J) {
+  AccessTarget T;
+  T.varKey = J.value("var", "");
+  T.calleeKey = J.value("callee", "");
+  if (T.varKey.empty() == T.calleeKey.empty())
+    throw std::invalid_argument("access target needs exactly one of 'var' and 'callee'");
+  return T;
+}
+} // namespace
+
+const char *toString(VarKind K) { return VarKindNames[static_cast<int>(K)]; }
+const char *toString(InitKind K) { return InitKindNames[static_cast<int>(K)]; }
+const char *toString(AccessWhat K) { return AccessWhatNames[static_cast<int>(K)]; }
+const char *toString(Sync K) { return SyncNames[static_cast<int>(K)]; }
+const char *toString(Phase K) { return PhaseNames[static_cast<int>(K)]; }
+std::optional<VarKind> parseVarKind(const std::string &S) { return lookup<VarKind>(VarKindNames, S); }
+std::optional<InitKind> parseInitKind(const std::string &S) { return lookup<InitKind>(InitKindNames, S); }
+std::optional<AccessWhat> parseAccessWhat(const std::string &S) { return lookup<AccessWhat>(AccessWhatNames, S); }
+std::optional<Sync> parseSync(const std::string &S) { return lookup<Sync>(SyncNames, S); }
+std::optional<Phase> parsePhase(const std::string &S) { return lookup<Phase>(PhaseNames, S); }
+
+void to_json(nlohmann::json &J, const SourceLocation &L) {
+  J = {{"file", L.file}, {"line", L.line}, {"column", L.column}};
+}
+void from_json(const nlohmann::json &J, SourceLocation &L) {
+  J.at("file").get_to(L.file);
+  J.at("line").get_to(L.line);
+  J.at("column").get_to(L.column);
+}
+
+void to_json(nlohmann::json &J, const TUFacts &F) {
+  J = nlohmann::json::object();
+  J["version"] = FactsVersion;
+  J["main_file"] = F.mainFile;
+  auto &Vars = J["variables"] = nlohmann::json::array();
+  for (const SharedVariable &V : F.variables)
+    Vars.push_back({{"key", V.key},
+                    {"name", V.name},
+                    {"kind", toString(V.kind)},
+                    {"type", V.type},
+                    {"location", V.location},
+                    {"definition", V.isDefinition},
+                    {"const", V.isConst},
+                    {"reference", V.isReference},
+                    {"sync_primitive", V.isSyncPrimitive},
+                    {"sync_type", V.syncType},
+                    {"guarded", V.isGuarded},
+                    {"init", toString(V.init)}});
+  auto &Accesses = J["accesses"] = nlohmann::json::array();
+  for (const Access &A : F.accesses)
+    Accesses.push_back({{"target", targetJson(A.target)},
+                        {"what", toString(A.what)},
+                        {"location", A.location},
+                        {"function", A.functionKey},
+                        {"function_name", A.functionName},
+                        {"sync", toString(A.sync)},
+                        {"detail", A.detail}});
+  auto &Aliases = J["return_aliases"] = nlohmann::json::array();
+  for (const ReturnAlias &R : F.returnAliases)
+    Aliases.push_back({{"function", R.functionKey}, {"target", targetJson(R.target)}, {"whole", R.whole}});
+  auto &Functions = J["functions"] = nlohmann::json::array();
+  for (const Function &Fn : F.functions)
+    Functions.push_back({{"key", Fn.key},
+                         {"name", Fn.name},
+                         {"initializer", Fn.isInitializer},
+                         {"entry", Fn.isEntry}});
+  auto &Edges = J["edges"] = nlohmann::json::array();
+  for (const CallEdge &E : F.edges)
+    Edges.push_back({{"caller", E.caller}, {"callee", E.callee}, {"sync", toString(E.sync)}});
+}
+
+void from_json(const nlohmann::json &J, TUFacts &F) {
+  if (J.at("version").get<int>() != FactsVersion)
+    throw std::invalid_argument("facts version " + J.at("version").dump() + " is not " +
+                                std::to_string(FactsVersion));
+  F = TUFacts();
+  J.at("main_file").get_to(F.mainFile);
+  for (const auto &V : J.at("variables")) {
+    SharedVariable S;
+    V.at("key").get_to(S.key);
+    V.at("name").get_to(S.name);
+    S.kind = require<VarKind>(VarKindNames, V.at("kind"), "variable kind");
+    V.at("type").get_to(S.type);
+    V.at("location").get_to(S.location);
+    S.isDefinition = V.value("definition", false);
+    S.isConst = V.value("const", false);
+    S.isReference = V.value("reference", false);
+    S.isSyncPrimitive = V.value("sync_primitive", false);
+    S.syncType = V.value("sync_type", "");
+    S.isGuarded = V.value("guarded", false);
+    S.init = require<InitKind>(InitKindNames, V.at("init"), "initializer kind");
+    F.variables.push_back(std::move(S));
+  }
+  for (const auto &A : J.at("accesses")) {
+    Access X;
+    X.target = targetFrom(A.at("target"));
+    X.what = require<AccessWhat>(AccessWhatNames, A.at("what"), "access");
+    A.at("location").get_to(X.location);
+    A.at("function").get_to(X.functionKey);
+    X.functionName = A.value("function_name", "");
+    X.sync = require<Sync>(SyncNames, A.at("sync"), "synchronization");
+    X.detail = A.value("detail", "");
+    F.accesses.push_back(std::move(X));
+  }
+  for (const auto &R : J.at("return_aliases")) {
+    ReturnAlias X;
+    R.at("function").get_to(X.functionKey);
+    X.target = targetFrom(R.at("target"));
+    X.whole = R.value("whole", true);
+    F.returnAliases.push_back(std::move(X));
+  }
+  for (const auto &Fn : J.at("functions")) {
+    Function X;
+    Fn.at("key").get_to(X.key);
+    Fn.at("name").get_to(X.name);
+    X.isInitializer = Fn.value("initializer", false);
+    X.isEntry = Fn.value("entry", false);
+    F.functions.push_back(std::move(X));
+  }
+  for (const auto &E : J.at("edges")) {
+    CallEdge X;
+    E.at("caller").get_to(X.caller);
+    E.at("callee").get_to(X.callee);
+    X.sync = require<Sync>(SyncNames, E.at("sync"), "synchronization");
+    F.edges.push_back(std::move(X));
+  }
+}
+
+} // namespace sharedstate

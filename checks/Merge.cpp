@@ -1,0 +1,86 @@
+// Merge rules (see Merge.h for why merging exists):
+// - variables: one per key. The definition's location and initializer win over
+//   a declaration's; flags that only some TUs can see (guarded_by on the
+//   definition, say) are or-ed.
+// - functions: one per key; "entry" is or-ed because any TU that sees the
+//   address taken makes the function callable from anywhere.
+// - accesses, aliases, edges: set union.
+#include "Merge.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace sharedstate {
+
+namespace {
+void mergeVariable(SharedVariable &Into, const SharedVariable &From) {
+  if (From.isDefinition && !Into.isDefinition) {
+    bool Guarded = Into.isGuarded || From.isGuarded;
+    Into = From;
+    Into.isGuarded = Guarded;
+    return;
+  }
+  Into.isGuarded = Into.isGuarded || From.isGuarded;
+  if (Into.init == InitKind::None)
+    Into.init = From.init;
+  // Two declarations (or two definitions of an inline variable): keep the
+  // earliest location so the result does not depend on TU order.
+  if (From.isDefinition == Into.isDefinition && From.location < Into.location)
+    Into.location = From.location;
+}
+
+auto accessKey(const Access &A) {
+  return std::tie(A.target.varKey, A.target.calleeKey, A.location, A.what, A.functionKey, A.sync,
+                  A.detail, A.functionName);
+}
+} // namespace
+
+void mergeInto(ProgramFacts &P, const TUFacts &TU) {
+  for (const SharedVariable &V : TU.variables) {
+    auto [It, Inserted] = P.variables.emplace(V.key, V);
+    if (!Inserted)
+      mergeVariable(It->second, V);
+  }
+  for (const Function &F : TU.functions) {
+    auto [It, Inserted] = P.functions.emplace(F.key, F);
+    if (!Inserted) {
+      It->second.isEntry = It->second.isEntry || F.isEntry;
+      It->second.isInitializer = It->second.isInitializer || F.isInitializer;
+    }
+  }
+  P.accesses.insert(P.accesses.end(), TU.accesses.begin(), TU.accesses.end());
+  P.returnAliases.insert(P.returnAliases.end(), TU.returnAliases.begin(), TU.returnAliases.end());
+  P.edges.insert(P.edges.end(), TU.edges.begin(), TU.edges.end());
+}
+
+void finalize(ProgramFacts &P) {
+  std::sort(P.accesses.begin(), P.accesses.end(),
+            [](const Access &A, const Access &B) { return accessKey(A) < accessKey(B); });
+  P.accesses.erase(std::unique(P.accesses.begin(), P.accesses.end(),
+                               [](const Access &A, const Access &B) { return accessKey(A) == accessKey(B); }),
+                   P.accesses.end());
+  auto AliasKey = [](const ReturnAlias &R) {
+    return std::tie(R.functionKey, R.target.varKey, R.target.calleeKey, R.whole);
+  };
+  std::sort(P.returnAliases.begin(), P.returnAliases.end(),
+            [&](const ReturnAlias &A, const ReturnAlias &B) { return AliasKey(A) < AliasKey(B); });
+  P.returnAliases.erase(std::unique(P.returnAliases.begin(), P.returnAliases.end(),
+                                    [&](const ReturnAlias &A, const ReturnAlias &B) {
+                                      return AliasKey(A) == AliasKey(B);
+                                    }),
+                        P.returnAliases.end());
+  auto EdgeKey = [](const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); };
+  std::sort(P.edges.begin(), P.edges.end(),
+            [&](const CallEdge &A, const CallEdge &B) { return EdgeKey(A) < EdgeKey(B); });
+  P.edges.erase(std::unique(P.edges.begin(), P.edges.end()), P.edges.end());
+}
+
+ProgramFacts merge(const std::vector<TUFacts> &TUs) {
+  ProgramFacts P;
+  for (const TUFacts &TU : TUs)
+    mergeInto(P, TU);
+  finalize(P);
+  return P;
+}
+
+} // namespace sharedstate

@@ -1,0 +1,57 @@
+// The default lists. Names are qualified without inline namespaces (libc++'s
+// std::__1 prints as std) and without template arguments.
+#include "Options.h"
+
+namespace sharedstate {
+
+AnalysisOptions AnalysisOptions::defaults() {
+  AnalysisOptions O;
+  O.syncTypes = {"std::mutex",
+                 "std::recursive_mutex",
+                 "std::timed_mutex",
+                 "std::recursive_timed_mutex",
+                 "std::shared_mutex",
+                 "std::shared_timed_mutex",
+                 "std::condition_variable",
+                 "std::condition_variable_any",
+                 "std::once_flag",
+                 "std::atomic",
+                 "std::atomic_flag",
+                 "std::atomic_ref",
+                 "std::latch",
+                 "std::barrier",
+                 "std::counting_semaphore",
+                 "std::binary_semaphore"};
+  O.lockGuardTypes = {"std::lock_guard", "std::unique_lock", "std::scoped_lock", "std::shared_lock"};
+  O.onceFunctions = {"std::call_once"};
+  O.lockFunctions = {"pthread_mutex_lock", "pthread_rwlock_wrlock", "pthread_rwlock_rdlock",
+                     "pthread_spin_lock"};
+  O.unlockFunctions = {"pthread_mutex_unlock", "pthread_rwlock_unlock", "pthread_spin_unlock"};
+  // Output positions of the standard algorithms that write through iterators.
+  O.mutatingAlgorithms = {
+      {"std::sort", AnyIteratorArgument},          {"std::stable_sort", AnyIteratorArgument},
+      {"std::partial_sort", AnyIteratorArgument},  {"std::nth_element", AnyIteratorArgument},
+      {"std::fill", AnyIteratorArgument},          {"std::fill_n", 0},
+      {"std::generate", AnyIteratorArgument},      {"std::generate_n", 0},
+      {"std::iota", AnyIteratorArgument},          {"std::reverse", AnyIteratorArgument},
+      {"std::rotate", AnyIteratorArgument},        {"std::shuffle", AnyIteratorArgument},
+      {"std::random_shuffle", AnyIteratorArgument}, {"std::remove", AnyIteratorArgument},
+      {"std::remove_if", AnyIteratorArgument},     {"std::unique", AnyIteratorArgument},
+      {"std::replace", AnyIteratorArgument},       {"std::replace_if", AnyIteratorArgument},
+      {"std::partition", AnyIteratorArgument},     {"std::stable_partition", AnyIteratorArgument},
+      {"std::make_heap", AnyIteratorArgument},     {"std::push_heap", AnyIteratorArgument},
+      {"std::pop_heap", AnyIteratorArgument},      {"std::sort_heap", AnyIteratorArgument},
+      {"std::inplace_merge", AnyIteratorArgument}, {"std::next_permutation", AnyIteratorArgument},
+      {"std::prev_permutation", AnyIteratorArgument}, {"std::swap_ranges", AnyIteratorArgument},
+      {"std::iter_swap", AnyIteratorArgument},     {"std::copy", -1},
+      {"std::copy_n", -1},                         {"std::copy_if", -2},
+      {"std::copy_backward", -1},                  {"std::move", -1},
+      {"std::move_backward", -1},                  {"std::transform", -2},
+      {"std::replace_copy", -3},                   {"std::remove_copy", -2},
+      {"std::unique_copy", -1},                    {"std::reverse_copy", -1},
+      {"std::rotate_copy", -1},                    {"std::merge", -1},
+  };
+  return O;
+}
+
+} // namespace sharedstate

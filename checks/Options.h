@@ -1,0 +1,40 @@
+// AnalysisOptions: the lists that decide what counts as synchronization and
+// which library calls write through their arguments. They are data, not code,
+// so users can extend them for their own frameworks (--sync-type and friends on
+// the scanner; CheckOptions in the clang-tidy plugin).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sharedstate {
+
+/// A library function that writes through iterator arguments (std::sort(b, e)).
+/// Index >= 0 counts from the first argument, < 0 from the last (-1 = last);
+/// AnyIteratorArgument means every iterator argument is written through.
+struct MutatingAlgorithm {
+  std::string name;
+  int argument;
+};
+inline constexpr int AnyIteratorArgument = 1000;
+
+struct AnalysisOptions {
+  /// Types meant to be shared: variables of these types are not hazards.
+  /// Qualified names without template arguments, matched on the canonical type.
+  std::vector<std::string> syncTypes;
+  /// RAII types whose live object means "a lock is held in this scope".
+  std::vector<std::string> lockGuardTypes;
+  /// Calls that run their callable argument exactly once.
+  std::vector<std::string> onceFunctions;
+  /// Free functions that acquire / release a lock passed by pointer.
+  std::vector<std::string> lockFunctions;
+  std::vector<std::string> unlockFunctions;
+  std::vector<MutatingAlgorithm> mutatingAlgorithms;
+  /// Paths and keys under this directory are made relative to it, so that
+  /// fingerprints do not depend on where the project is checked out.
+  std::string root;
+
+  static AnalysisOptions defaults();
+};
+
+} // namespace sharedstate

@@ -1,0 +1,142 @@
+// JSON and compiler-style text reports. The JSON is a contract documented in
+// docs/json-report.md and docs/report.schema.json; the text format is what
+// editors and CI logs already understand (file:line:col: warning: ... [check]).
+#include "Report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+namespace sharedstate {
+
+std::string displayPath(const std::string &Path, const std::string &Root) {
+  if (Root.empty() || Path.empty())
+    return Path;
+  std::filesystem::path Rel = std::filesystem::path(Path).lexically_relative(Root);
+  if (Rel.empty() || *Rel.begin() == "..")
+    return Path;
+  return Rel.generic_string();
+}
+
+namespace {
+nlohmann::ordered_json locationJson(const SourceLocation &L, const std::string &Root) {
+  return {{"file", displayPath(L.file, Root)}, {"line", L.line}, {"column", L.column}};
+}
+
+std::string where(const SourceLocation &L, const std::string &Root) {
+  return displayPath(L.file, Root) + ":" + std::to_string(L.line) + ":" + std::to_string(L.column);
+}
+
+const char *const CategoryTitles[] = {"", "thread-safe", "probably thread-safe",
+                                      "not thread-safe (mutated)", "not thread-safe (reassigned)"};
+} // namespace
+
+nlohmann::ordered_json toJson(const ReportInput &In) {
+  nlohmann::ordered_json J;
+  J["version"] = ReportVersion;
+  J["tool"] = {{"name", "sharedstate"}, {"version", In.toolVersion}, {"llvm", In.llvmVersion}};
+  J["root"] = In.root;
+  auto &Findings = J["findings"] = nlohmann::ordered_json::array();
+  std::map<std::string, int> ByKind, ByVerdict, ByCategory;
+  for (const char *V : {"thread-safe", "probably-thread-safe", "not-thread-safe"})
+    ByVerdict[V] = 0;
+  for (int C = 1; C <= 4; ++C)
+    ByCategory[std::to_string(C)] = 0;
+  for (VarKind K : {VarKind::NamespaceGlobal, VarKind::StaticMember, VarKind::FunctionLocalStatic})
+    ByKind[toString(K)] = 0;
+  for (const Finding &F : In.findings) {
+    nlohmann::ordered_json X = {{"id", F.id},
+                        {"check", F.check},
+                        {"kind", F.kind},
+                        {"category", F.category},
+                        {"verdict", toString(F.verdict)},
+                        {"symbol", F.symbol},
+                        {"type", F.type},
+                        {"location", locationJson(F.location, In.root)},
+                        {"message", F.message},
+                        {"qualifiers", F.qualifiers}};
+    if (!F.hint.empty())
+      X["hint"] = F.hint;
+    auto &Ev = X["evidence"] = nlohmann::ordered_json::array();
+    for (const Evidence &E : F.evidence) {
+      nlohmann::ordered_json Y = {{"what", toString(E.what)},
+                          {"location", locationJson(E.location, In.root)},
+                          {"function", E.function},
+                          {"phase", toString(E.phase)},
+                          {"synchronized", toString(E.sync)}};
+      if (!E.detail.empty())
+        Y["detail"] = E.detail;
+      Ev.push_back(std::move(Y));
+    }
+    Findings.push_back(std::move(X));
+    ++ByKind[F.kind];
+    ++ByVerdict[toString(F.verdict)];
+    ++ByCategory[std::to_string(F.category)];
+  }
+  J["summary"] = {{"findings", In.findings.size()},
+                  {"translation_units", In.translationUnits},
+                  {"by_kind", ByKind},
+                  {"by_category", ByCategory},
+                  {"by_verdict", ByVerdict}};
+  auto &Errors = J["errors"] = nlohmann::ordered_json::array();
+  for (const TUError &E : In.errors)
+    Errors.push_back({{"file", displayPath(E.file, In.root)}, {"message", E.message}});
+  return J;
+}
+
+std::string renderJson(const ReportInput &In) { return toJson(In).dump(2) + "\n"; }
+
+std::string renderText(const ReportInput &In, const TextOptions &Opts) {
+  std::ostringstream OS;
+  int Counts[5] = {0, 0, 0, 0, 0};
+  std::vector<std::string> Names[5];
+  for (const Finding &F : In.findings) {
+    ++Counts[F.category];
+    Names[F.category].push_back(F.symbol);
+    bool Unsafe = F.verdict == Verdict::NotThreadSafe;
+    if (!Unsafe && !Opts.all)
+      continue;
+    OS << where(F.location, In.root) << ": " << (Unsafe ? "warning" : "note") << ": " << F.message << " ["
+       << F.check << "]\n";
+    for (const Evidence &E : F.evidence) {
+      if (E.what == AccessWhat::Init || E.what == AccessWhat::Check)
+        continue;
+      OS << where(E.location, In.root) << ": note: " << toString(E.what) << " in '" << E.function << "'";
+      if (!E.detail.empty())
+        OS << " (" << E.detail << ")";
+      OS << ", " << toString(E.phase);
+      if (E.sync != Sync::None)
+        OS << ", synchronized by " << toString(E.sync);
+      OS << "\n";
+    }
+    if (!F.hint.empty())
+      OS << where(F.location, In.root) << ": note: " << F.hint << "\n";
+  }
+  for (const TUError &E : In.errors)
+    OS << displayPath(E.file, In.root) << ": error: " << E.message << "\n";
+
+  OS << "\nshared variables by category (" << In.findings.size() << " in " << In.translationUnits
+     << " translation unit" << (In.translationUnits == 1 ? "" : "s") << "):\n";
+  for (int C = 1; C <= 4; ++C) {
+    OS << "  " << C << "  " << CategoryTitles[C];
+    for (size_t Pad = std::string(CategoryTitles[C]).size(); Pad < 30; ++Pad)
+      OS << ' ';
+    OS << Counts[C];
+    if (!Names[C].empty()) {
+      OS << "  ";
+      for (size_t I = 0; I < Names[C].size() && I < 6; ++I)
+        OS << (I ? ", " : "") << Names[C][I];
+      if (Names[C].size() > 6)
+        OS << ", ... (" << Names[C].size() - 6 << " more)";
+    }
+    OS << "\n";
+  }
+  if (!In.errors.empty())
+    OS << In.errors.size() << " translation unit" << (In.errors.size() == 1 ? "" : "s")
+       << " failed; their results may be incomplete\n";
+  return OS.str();
+}
+
+} // namespace sharedstate

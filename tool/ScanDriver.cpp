@@ -1,0 +1,180 @@
+// How a compile command becomes an AST here, and why each adjustment exists:
+// - -resource-dir: ClangTool guesses the builtin headers from the executable's
+//   path, which is wrong for a build tree or an install outside LLVM's prefix.
+// - flags this Clang does not know (GCC-only ones in a GCC build's database)
+//   are dropped instead of failing the TU.
+// - -Wno-error: a project's -Werror must not turn a warning into a lost TU.
+// - only errors are reported, as one line per TU: warnings are the compiler's
+//   business, not the scanner's.
+#include "ScanDriver.h"
+
+#include "Extractor.h"
+
+#include <clang/AST/ASTConsumer.h>
+#include <clang/AST/ASTContext.h>
+#include <clang/Basic/Diagnostic.h>
+#include <clang/Basic/SourceManager.h>
+#include <clang/Driver/Options.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/FrontendAction.h>
+#include <clang/Tooling/ArgumentsAdjusters.h>
+#include <clang/Tooling/CompilationDatabase.h>
+#include <clang/Tooling/Tooling.h>
+#include <llvm/Option/ArgList.h>
+#include <llvm/Option/OptTable.h>
+#include <llvm/Support/FileSystem.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+namespace sharedstate {
+namespace {
+
+using namespace clang;
+using namespace clang::tooling;
+
+/// Keeps the first error of a TU as one line; counts the rest.
+class ErrorCollector : public DiagnosticConsumer {
+public:
+  void HandleDiagnostic(DiagnosticsEngine::Level Level, const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level < DiagnosticsEngine::Error || !First.empty())
+      return;
+    llvm::SmallString<256> Msg;
+    Info.FormatDiagnostic(Msg);
+    std::string Where;
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      PresumedLoc P = Info.getSourceManager().getPresumedLoc(Info.getLocation());
+      if (P.isValid())
+        Where = std::string(P.getFilename()) + ":" + std::to_string(P.getLine()) + ":" +
+                std::to_string(P.getColumn()) + ": ";
+    }
+    First = Where + std::string(Msg);
+  }
+  std::string First;
+};
+
+class ExtractConsumer : public ASTConsumer {
+public:
+  ExtractConsumer(const AnalysisOptions &Opts, TUFacts &Out) : Opts(Opts), Out(Out) {}
+  void HandleTranslationUnit(ASTContext &Ctx) override { Out = extractFacts(Ctx, Opts); }
+
+private:
+  const AnalysisOptions &Opts;
+  TUFacts &Out;
+};
+
+class ExtractAction : public ASTFrontendAction {
+public:
+  ExtractAction(const AnalysisOptions &Opts, TUFacts &Out) : Opts(Opts), Out(Out) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, llvm::StringRef) override {
+    return std::make_unique<ExtractConsumer>(Opts, Out);
+  }
+
+private:
+  const AnalysisOptions &Opts;
+  TUFacts &Out;
+};
+
+class ExtractFactory : public FrontendActionFactory {
+public:
+  ExtractFactory(const AnalysisOptions &Opts, TUFacts &Out) : Opts(Opts), Out(Out) {}
+  std::unique_ptr<FrontendAction> create() override { return std::make_unique<ExtractAction>(Opts, Out); }
+
+private:
+  const AnalysisOptions &Opts;
+  TUFacts &Out;
+};
+
+/// Drops arguments the Clang driver does not recognize (-fconcepts-diagnostics-depth=2 ...).
+ArgumentsAdjuster stripUnknownArguments() {
+  return [](const CommandLineArguments &Args, llvm::StringRef) {
+    if (Args.empty())
+      return Args;
+    std::vector<const char *> Argv;
+    for (size_t I = 1; I < Args.size(); ++I)
+      Argv.push_back(Args[I].c_str());
+    unsigned MissingIndex = 0, MissingCount = 0;
+    llvm::opt::InputArgList Parsed = driver::getDriverOptTable().ParseArgs(
+        Argv, MissingIndex, MissingCount, llvm::opt::Visibility(driver::options::ClangOption));
+    std::set<unsigned> Unknown;
+    for (const llvm::opt::Arg *A : Parsed.filtered(driver::options::OPT_UNKNOWN))
+      Unknown.insert(A->getIndex());
+    CommandLineArguments Out{Args[0]};
+    for (size_t I = 1; I < Args.size(); ++I)
+      if (!Unknown.count(static_cast<unsigned>(I - 1)))
+        Out.push_back(Args[I]);
+    return Out;
+  };
+}
+
+TUResult scanOne(const CompilationDatabase &DB, const std::string &File, const ScanOptions &Opts) {
+  TUResult R;
+  R.file = File;
+  if (DB.getCompileCommands(File).empty()) {
+    R.error = "not in the compilation database";
+    return R;
+  }
+  if (!llvm::sys::fs::exists(File)) {
+    R.error = "cannot read the file: no such file";
+    return R;
+  }
+  if (::access(File.c_str(), R_OK) != 0) {
+    R.error = "cannot read the file: permission denied";
+    return R;
+  }
+  ClangTool Tool(DB, {File});
+  Tool.clearArgumentsAdjusters();
+  Tool.appendArgumentsAdjuster(getClangStripOutputAdjuster());
+  Tool.appendArgumentsAdjuster(getClangStripDependencyFileAdjuster());
+  Tool.appendArgumentsAdjuster(stripUnknownArguments());
+  Tool.appendArgumentsAdjuster(getClangSyntaxOnlyAdjuster());
+  for (const std::string &A : Opts.extraArgsBefore)
+    Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(A.c_str(), ArgumentInsertPosition::BEGIN));
+  if (!Opts.resourceDir.empty())
+    Tool.appendArgumentsAdjuster(
+        getInsertArgumentAdjuster(("-resource-dir=" + Opts.resourceDir).c_str(), ArgumentInsertPosition::BEGIN));
+  Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster("-Wno-error", ArgumentInsertPosition::END));
+  for (const std::string &A : Opts.extraArgs)
+    Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(A.c_str(), ArgumentInsertPosition::END));
+  ErrorCollector Errors;
+  Tool.setDiagnosticConsumer(&Errors);
+  Tool.setPrintErrorMessage(false);
+  ExtractFactory Factory(Opts.analysis, R.facts);
+  int Status = Tool.run(&Factory);
+  if (Errors.getNumErrors() > 0) {
+    R.error = std::to_string(Errors.getNumErrors()) + " compile error" + (Errors.getNumErrors() == 1 ? "" : "s") +
+              ", first: " + Errors.First;
+  } else if (Status != 0) {
+    R.error = "the compiler could not process it";
+  } else {
+    R.ok = true;
+  }
+  if (R.facts.mainFile.empty())
+    R.facts.mainFile = File;
+  return R;
+}
+
+} // namespace
+
+std::vector<TUResult> scanFiles(const CompilationDatabase &DB, const std::vector<std::string> &Files,
+                                const ScanOptions &Opts) {
+  std::vector<TUResult> Results(Files.size());
+  std::atomic<size_t> Next{0};
+  auto Worker = [&] {
+    for (size_t I; (I = Next++) < Files.size();)
+      Results[I] = scanOne(DB, Files[I], Opts);
+  };
+  unsigned Jobs = std::max(1u, std::min<unsigned>(Opts.jobs, static_cast<unsigned>(Files.size())));
+  std::vector<std::thread> Threads;
+  for (unsigned J = 1; J < Jobs; ++J)
+    Threads.emplace_back(Worker);
+  Worker();
+  for (std::thread &T : Threads)
+    T.join();
+  return Results;
+}
+
+} // namespace sharedstate
