@@ -461,6 +461,17 @@ private:
     return std::nullopt;
   }
 
+  /// A synchronization type: listed in the options, or declared a capability
+  /// for clang's thread-safety analysis (`class __attribute__((capability("mutex")))`).
+  std::optional<std::string> syncType(QualType T) {
+    if (auto Name = classIn(T, Opts.syncTypes))
+      return Name;
+    if (const auto *RD = Ctx.getBaseElementType(T.getNonReferenceType())->getAsCXXRecordDecl();
+        RD && RD->hasAttr<CapabilityAttr>())
+      return RD->getQualifiedNameAsString();
+    return std::nullopt;
+  }
+
   SharedVariable describeVariable(const VarDecl *Canon) {
     SharedVariable S;
     S.key = variableKey(Canon);
@@ -471,11 +482,14 @@ private:
     S.type = Canon->getType().getAsString(Policy);
     const VarDecl *Def = Canon->getDefinition();
     S.isDefinition = Def != nullptr;
-    S.location = location((Def ? Def : Canon)->getLocation());
+    // A static member is reported where the class declares it: every TU that
+    // sees the class sees that line, and it is where a reader looks. Other
+    // variables are reported where the object is defined.
+    S.location = location((Def && S.kind != VarKind::StaticMember ? Def : Canon)->getLocation());
     QualType T = Canon->getType();
     S.isReference = T->isReferenceType();
     S.isConst = Ctx.getBaseElementType(T.getNonReferenceType()).isConstQualified();
-    if (auto Sync = classIn(T, Opts.syncTypes)) {
+    if (auto Sync = syncType(T)) {
       S.isSyncPrimitive = true;
       S.syncType = *Sync;
     }
@@ -564,7 +578,7 @@ private:
       QualType ObjT = MC->getImplicitObjectArgument()->getType();
       if (ObjT->isPointerType())
         ObjT = ObjT->getPointeeType();
-      if (!classIn(ObjT, Opts.syncTypes) && !classIn(ObjT, Opts.lockGuardTypes))
+      if (!syncType(ObjT) && !classIn(ObjT, Opts.lockGuardTypes))
         return false;
       llvm::StringRef N = M->getName();
       if (N == "lock" || N == "lock_shared") {
