@@ -53,6 +53,9 @@ struct LocalAlias {
   bool whole;
 };
 
+/// Locks held at a point; ordered so that max() is "the strongest".
+enum class LockState { None, Shared, Exclusive };
+
 struct Frame {
   const Stmt *S = nullptr;
   const Decl *D = nullptr;
@@ -123,8 +126,9 @@ public:
     Policy.SuppressInlineNamespace = true;
     Policy.SuppressTagKeyword = true;
     Policy.PrintCanonicalTypes = false;
-    for (const auto *List : {&Opts.syncTypes, &Opts.lockGuardTypes, &Opts.onceFunctions,
-                             &Opts.lockFunctions, &Opts.unlockFunctions})
+    for (const auto *List : {&Opts.syncTypes, &Opts.lockGuardTypes, &Opts.sharedLockGuardTypes,
+                             &Opts.onceFunctions, &Opts.lockFunctions, &Opts.sharedLockFunctions,
+                             &Opts.unlockFunctions})
       for (const std::string &N : *List)
         Names[List].insert(N);
   }
@@ -218,6 +222,14 @@ public:
         LocalAlias A = It->second; // copy: follow() may add aliases
         follow(A.target, A.state, A.whole);
       }
+    } else if (const auto *B = dyn_cast<BindingDecl>(E->getDecl())) {
+      // `auto &[key, value] = *it;`: a binding names a part of the object
+      // its decomposition declaration refers to.
+      if (const auto *DD = dyn_cast_or_null<VarDecl>(B->getDecomposedDecl()))
+        if (auto It = Aliases.find(DD); It != Aliases.end() && It->second.state == State::Object) {
+          LocalAlias A = It->second;
+          follow(A.target, State::Object, false);
+        }
     } else if (const auto *FD = dyn_cast<FunctionDecl>(E->getDecl())) {
       if (!isDirectCallee(E) && !inSystemHeader(FD->getLocation()))
         function(FD).isEntry = true; // its address escapes: callable from anywhere
@@ -566,53 +578,59 @@ private:
 
   // --- synchronization --------------------------------------------------------------
 
-  bool isLockCall(const Stmt *S, bool &Acquires) {
-    const Expr *E = dyn_cast<Expr>(S);
+  /// What a statement does to the locks held: acquire (exclusively or
+  /// shared), release, or nothing (nullopt).
+  std::optional<LockState> lockCall(const Stmt *S) {
+    const Expr *E = dyn_cast_or_null<Expr>(S);
     if (!E)
-      return false;
+      return std::nullopt;
     E = E->IgnoreImplicit();
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
       const CXXMethodDecl *M = MC->getMethodDecl();
       if (!M || !M->getDeclName().isIdentifier())
-        return false;
+        return std::nullopt;
       QualType ObjT = MC->getImplicitObjectArgument()->getType();
       if (ObjT->isPointerType())
         ObjT = ObjT->getPointeeType();
-      if (!syncType(ObjT) && !classIn(ObjT, Opts.lockGuardTypes))
-        return false;
+      bool SharedGuard = classIn(ObjT, Opts.sharedLockGuardTypes).has_value();
+      if (!syncType(ObjT) && !classIn(ObjT, Opts.lockGuardTypes) && !SharedGuard)
+        return std::nullopt;
       llvm::StringRef N = M->getName();
-      if (N == "lock" || N == "lock_shared") {
-        Acquires = true;
-        return true;
-      }
-      if (N == "unlock" || N == "unlock_shared") {
-        Acquires = false;
-        return true;
-      }
-      return false;
+      if (N == "lock")
+        return SharedGuard ? LockState::Shared : LockState::Exclusive;
+      if (N == "lock_shared")
+        return LockState::Shared;
+      if (N == "unlock" || N == "unlock_shared")
+        return LockState::None;
+      return std::nullopt;
     }
     if (const auto *C = dyn_cast<CallExpr>(E))
       if (const FunctionDecl *F = C->getDirectCallee(); F && F->getDeclName().isIdentifier()) {
         std::string N = F->getQualifiedNameAsString();
-        if (Names[&Opts.lockFunctions].count(N)) {
-          Acquires = true;
-          return true;
-        }
-        if (Names[&Opts.unlockFunctions].count(N)) {
-          Acquires = false;
-          return true;
-        }
+        if (Names[&Opts.lockFunctions].count(N))
+          return LockState::Exclusive;
+        if (Names[&Opts.sharedLockFunctions].count(N))
+          return LockState::Shared;
+        if (Names[&Opts.unlockFunctions].count(N))
+          return LockState::None;
       }
-    return false;
+    return std::nullopt;
   }
 
-  bool declaresGuard(const Stmt *S) {
+  /// The lock a declaration statement acquires through an RAII guard.
+  LockState declaredGuard(const Stmt *S) {
     const auto *DS = dyn_cast_or_null<DeclStmt>(S);
     if (!DS)
-      return false;
+      return LockState::None;
+    LockState Result = LockState::None;
     for (const Decl *D : DS->decls()) {
       const auto *V = dyn_cast<VarDecl>(D);
-      if (!V || !classIn(V->getType(), Opts.lockGuardTypes))
+      if (!V)
+        continue;
+      LockState Kind = classIn(V->getType(), Opts.lockGuardTypes)         ? LockState::Exclusive
+                       : classIn(V->getType(), Opts.sharedLockGuardTypes) ? LockState::Shared
+                                                                          : LockState::None;
+      if (Kind == LockState::None)
         continue;
       // std::unique_lock<std::mutex> l(m, std::defer_lock) holds nothing yet.
       bool Deferred = false;
@@ -621,23 +639,22 @@ private:
           if (const auto *RD = Arg->getType()->getAsCXXRecordDecl())
             Deferred = Deferred || RD->getName() == "defer_lock_t";
       if (!Deferred)
-        return true;
+        Result = std::max(Result, Kind);
     }
-    return false;
+    return Result;
   }
 
-  /// Whether a lock is held before child Index of a compound statement.
-  bool heldBefore(const CompoundStmt *CS, const Stmt *Child) {
-    std::vector<char> &Held = LockCache[CS];
+  /// The lock held just before Child, a statement of a compound statement.
+  LockState heldBefore(const CompoundStmt *CS, const Stmt *Child) {
+    std::vector<LockState> &Held = LockCache[CS];
     if (Held.empty()) {
-      bool Now = false;
+      LockState Now = LockState::None;
       for (const Stmt *S : CS->body()) {
         Held.push_back(Now);
-        bool Acquires = false;
-        if (declaresGuard(S))
-          Now = true;
-        else if (isLockCall(S, Acquires))
-          Now = Acquires;
+        if (LockState G = declaredGuard(S); G != LockState::None)
+          Now = std::max(Now, G);
+        else if (auto Change = lockCall(S))
+          Now = *Change;
       }
       Held.push_back(Now);
     }
@@ -647,7 +664,7 @@ private:
         return Held[I];
       ++I;
     }
-    return false;
+    return LockState::None;
   }
 
   bool isOnceCall(const Stmt *S) {
@@ -659,37 +676,45 @@ private:
   }
 
   /// Synchronization in force at the node at stack index I: an RAII guard or
-  /// lock() earlier in an enclosing block, or the callable of call_once.
-  Sync syncAt(size_t I) {
+  /// lock() earlier in an enclosing block, or the callable of call_once. A
+  /// shared (reader) lock does not order writers: it yields Sync::None, with
+  /// SharedOnly set so the evidence can say why.
+  Sync syncAt(size_t I, bool *SharedOnly = nullptr) {
+    bool Shared = false;
+    auto Done = [&](Sync S) {
+      if (SharedOnly)
+        *SharedOnly = S == Sync::None && Shared;
+      return S;
+    };
     for (size_t J = I; J-- > 0;) {
       const Frame &F = Stack[J];
       if (F.D)
-        return Sync::None; // left the function or initializer
+        return Done(Sync::None); // left the function or initializer
       if (isa<LambdaExpr>(F.S)) {
         // A lambda runs when it is called, not where it is written; only
         // call_once tells us how.
         for (size_t K = J; K-- > 0 && Stack[K].S;) {
           if (isOnceCall(Stack[K].S))
-            return Sync::Once;
+            return Done(Sync::Once);
           if (!isa<MaterializeTemporaryExpr, ImplicitCastExpr, CXXBindTemporaryExpr, CXXConstructExpr,
                    ParenExpr, ExprWithCleanups, CXXFunctionalCastExpr>(Stack[K].S))
             break;
         }
-        return Sync::None;
+        return Done(Sync::None);
       }
       const Stmt *Child = Stack[J + 1].S;
-      if (const auto *CS = dyn_cast<CompoundStmt>(F.S)) {
-        if (heldBefore(CS, Child))
-          return Sync::Lock;
-      } else if (const auto *If = dyn_cast<IfStmt>(F.S)) {
-        if (If->getInit() != Child && declaresGuard(If->getInit()))
-          return Sync::Lock;
-      } else if (const auto *Sw = dyn_cast<SwitchStmt>(F.S)) {
-        if (Sw->getInit() != Child && declaresGuard(Sw->getInit()))
-          return Sync::Lock;
-      }
+      LockState Held = LockState::None;
+      if (const auto *CS = dyn_cast<CompoundStmt>(F.S))
+        Held = heldBefore(CS, Child);
+      else if (const auto *If = dyn_cast<IfStmt>(F.S); If && If->getInit() != Child)
+        Held = declaredGuard(If->getInit());
+      else if (const auto *Sw = dyn_cast<SwitchStmt>(F.S); Sw && Sw->getInit() != Child)
+        Held = declaredGuard(Sw->getInit());
+      if (Held == LockState::Exclusive)
+        return Done(Sync::Lock);
+      Shared = Shared || Held == LockState::Shared;
     }
-    return Sync::None;
+    return Done(Sync::None);
   }
 
   bool inUnevaluatedContext(size_t I) const {
@@ -726,8 +751,11 @@ private:
       A.location = location(ME->getMemberLoc());
     A.functionKey = C.key;
     A.functionName = C.name;
-    A.sync = U.sync != Sync::None ? U.sync : syncAt(U.frame);
+    bool SharedOnly = false;
+    A.sync = U.sync != Sync::None ? U.sync : syncAt(U.frame, &SharedOnly);
     A.detail = U.detail;
+    if (SharedOnly)
+      A.detail += A.detail.empty() ? "only a shared (reader) lock is held" : ", only a shared (reader) lock is held";
     addAccess(std::move(A));
   }
 
@@ -927,9 +955,8 @@ private:
       if (P.D) {
         // The expression initializes a declaration.
         if (const auto *V = dyn_cast<VarDecl>(P.D)) {
-          if (V->getInit() == nullptr || ignoreTransparent(V->getInit()) != ignoreTransparent(CurE))
-            if (V->getInit() != CurE)
-              return Read;
+          if (!V->getInit() || ignoreTransparent(V->getInit()) != ignoreTransparent(CurE))
+            return Read; // an array bound or attribute, not the initializer
           QualType VT = V->getType();
           if (V->hasGlobalStorage() || isa<ParmVarDecl>(V)) {
             if (isa<ParmVarDecl>(V))
@@ -1154,6 +1181,12 @@ private:
         return argument(Ctor, nullptr, ArgIndex, CE->getNumArgs(), St, CurE, I - 1);
       }
 
+      if (isa<CXXDeleteExpr>(PS)) {
+        if (St == State::Pointer)
+          return write(AccessWhat::Mutate, I - 1, "deleted");
+        return Read;
+      }
+
       if (isa<InitListExpr>(PS)) {
         if (St == State::Pointer && CurE->getType()->isPointerType() && isPointerToMutable(CurE->getType()))
           return write(AccessWhat::Escape, I - 1, "address stored in an aggregate");
@@ -1210,7 +1243,7 @@ private:
   llvm::DenseMap<const Decl *, std::string> KeyCache;
   llvm::DenseMap<FileID, std::string> PathCache;
   llvm::DenseMap<const CXXMethodDecl *, bool> AccessorCache;
-  llvm::DenseMap<const CompoundStmt *, std::vector<char>> LockCache;
+  llvm::DenseMap<const CompoundStmt *, std::vector<LockState>> LockCache;
   llvm::DenseMap<const VarDecl *, const VarDecl *> LocalPatternCache;
 
   std::vector<Access> Accesses;

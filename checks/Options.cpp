@@ -22,10 +22,11 @@ AnalysisOptions AnalysisOptions::defaults() {
                  "std::barrier",
                  "std::counting_semaphore",
                  "std::binary_semaphore"};
-  O.lockGuardTypes = {"std::lock_guard", "std::unique_lock", "std::scoped_lock", "std::shared_lock"};
+  O.lockGuardTypes = {"std::lock_guard", "std::unique_lock", "std::scoped_lock"};
+  O.sharedLockGuardTypes = {"std::shared_lock"};
   O.onceFunctions = {"std::call_once"};
-  O.lockFunctions = {"pthread_mutex_lock", "pthread_rwlock_wrlock", "pthread_rwlock_rdlock",
-                     "pthread_spin_lock"};
+  O.lockFunctions = {"pthread_mutex_lock", "pthread_rwlock_wrlock", "pthread_spin_lock"};
+  O.sharedLockFunctions = {"pthread_rwlock_rdlock"};
   O.unlockFunctions = {"pthread_mutex_unlock", "pthread_rwlock_unlock", "pthread_spin_unlock"};
   // Output positions of the standard algorithms that write through iterators.
   O.mutatingAlgorithms = {

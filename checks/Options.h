@@ -24,10 +24,14 @@ struct AnalysisOptions {
   std::vector<std::string> syncTypes;
   /// RAII types whose live object means "a lock is held in this scope".
   std::vector<std::string> lockGuardTypes;
+  /// RAII types holding a shared (reader) lock: it orders nothing among
+  /// writers, so a write under one alone is not synchronized.
+  std::vector<std::string> sharedLockGuardTypes;
   /// Calls that run their callable argument exactly once.
   std::vector<std::string> onceFunctions;
-  /// Free functions that acquire / release a lock passed by pointer.
+  /// Free functions that acquire (exclusively / shared) or release a lock.
   std::vector<std::string> lockFunctions;
+  std::vector<std::string> sharedLockFunctions;
   std::vector<std::string> unlockFunctions;
   std::vector<MutatingAlgorithm> mutatingAlgorithms;
   /// Paths and keys under this directory are made relative to it, so that
