@@ -29,8 +29,10 @@ std::string where(const SourceLocation &L, const std::string &Root) {
   return displayPath(L.file, Root) + ":" + std::to_string(L.line) + ":" + std::to_string(L.column);
 }
 
-const char *const CategoryTitles[] = {"", "thread-safe", "probably thread-safe",
-                                      "not thread-safe (mutated)", "not thread-safe (reassigned)"};
+// The category says what happens to a variable; whether that is safe is the
+// verdict, which also weighs synchronization, so the titles do not claim it.
+const char *const CategoryTitles[] = {"", "never written after initialization", "written only during initialization",
+                                      "mutated at run time", "reassigned at run time"};
 } // namespace
 
 nlohmann::ordered_json toJson(const ReportInput &In) {
@@ -91,9 +93,11 @@ std::string renderJson(const ReportInput &In) { return toJson(In).dump(2) + "\n"
 std::string renderText(const ReportInput &In, const TextOptions &Opts) {
   std::ostringstream OS;
   int Counts[5] = {0, 0, 0, 0, 0};
+  std::map<Verdict, int> Verdicts;
   std::vector<std::string> Names[5];
   for (const Finding &F : In.findings) {
     ++Counts[F.category];
+    ++Verdicts[F.verdict];
     Names[F.category].push_back(F.symbol);
     bool Unsafe = F.verdict == Verdict::NotThreadSafe;
     if (!Unsafe && !Opts.all)
@@ -121,7 +125,7 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
      << " translation unit" << (In.translationUnits == 1 ? "" : "s") << "):\n";
   for (int C = 1; C <= 4; ++C) {
     OS << "  " << C << "  " << CategoryTitles[C];
-    for (size_t Pad = std::string(CategoryTitles[C]).size(); Pad < 30; ++Pad)
+    for (size_t Pad = std::string(CategoryTitles[C]).size(); Pad < 36; ++Pad)
       OS << ' ';
     OS << Counts[C];
     if (!Names[C].empty()) {
@@ -133,6 +137,9 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
     }
     OS << "\n";
   }
+  OS << "verdicts: " << Verdicts[Verdict::NotThreadSafe] << " not thread-safe, "
+     << Verdicts[Verdict::ProbablyThreadSafe] << " probably thread-safe, " << Verdicts[Verdict::ThreadSafe]
+     << " thread-safe\n";
   if (!In.errors.empty())
     OS << In.errors.size() << " translation unit" << (In.errors.size() == 1 ? "" : "s")
        << " failed; their results may be incomplete\n";

@@ -15,11 +15,13 @@
 #include <clang/Basic/Version.h>
 #include <clang/Tooling/CompilationDatabase.h>
 #include <clang/Tooling/JSONCompilationDatabase.h>
-#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <thread>
@@ -32,37 +34,134 @@
 #define SHAREDSTATE_RESOURCE_DIR ""
 #endif
 
-namespace cl = llvm::cl;
 using namespace sharedstate;
 
 namespace {
 
-cl::OptionCategory Category("sharedstate-scan options");
+const char Usage[] = R"(usage: sharedstate-scan [options] [<file> ...]
 
-cl::opt<std::string> BuildPath("p", cl::desc("Build directory containing compile_commands.json, or the file itself"),
-                               cl::value_desc("path"), cl::init("."), cl::cat(Category));
-cl::list<std::string> Sources(cl::Positional, cl::desc("[<file> ...]"), cl::cat(Category));
-cl::opt<std::string> Output("o", cl::desc("Write the report to <file> (atomically) instead of stdout"),
-                            cl::value_desc("file"), cl::cat(Category));
-cl::opt<std::string> Format("format", cl::desc("Report format: json (default) or text"), cl::init("json"),
-                            cl::cat(Category));
-cl::opt<bool> All("all", cl::desc("Text format: list every shared variable, not only not-thread-safe ones"),
-                  cl::cat(Category));
-cl::opt<std::string> Root("root", cl::desc("Paths in the report are relative to this directory (default: current directory)"),
-                          cl::value_desc("dir"), cl::cat(Category));
-cl::list<std::string> SyncTypes("sync-type", cl::desc("Extra synchronization type (qualified name), may repeat"),
-                                cl::value_desc("name"), cl::cat(Category));
-cl::list<std::string> LockGuardTypes("lock-guard-type", cl::desc("Extra RAII lock type (qualified name), may repeat"),
-                                     cl::value_desc("name"), cl::cat(Category));
-cl::list<std::string> OnceFunctions("once-function", cl::desc("Extra call_once-like function, may repeat"),
-                                    cl::value_desc("name"), cl::cat(Category));
-cl::list<std::string> ExtraArgs("extra-arg", cl::desc("Additional argument to append to the compiler command line"),
-                                cl::cat(Category));
-cl::list<std::string> ExtraArgsBefore("extra-arg-before",
-                                      cl::desc("Additional argument to prepend to the compiler command line"),
-                                      cl::cat(Category));
-cl::opt<unsigned> Jobs("j", cl::desc("Number of translation units analyzed in parallel (default: all cores)"),
-                       cl::init(0), cl::cat(Category));
+Finds shared mutable state (namespace-scope globals, static data members,
+function-local statics) in the translation units of a compilation database,
+and classifies each variable into the four categories of the threading review.
+
+options:
+  -p <path>                  build directory containing compile_commands.json,
+                             or the file itself (default: .)
+  <file> ...                 analyze only these translation units
+  -o <file>                  write the report to <file>, atomically (default: stdout)
+  --format json|text         report format (default: json)
+  --all                      text format: list every variable, not only unsafe ones
+  --root <dir>               report paths relative to <dir> (default: current directory)
+  --sync-type <name>         another synchronization type, e.g. absl::Mutex (repeatable)
+  --lock-guard-type <name>   another RAII lock type, e.g. absl::MutexLock (repeatable)
+  --once-function <name>     another call_once-like function (repeatable)
+  --extra-arg <arg>          append <arg> to every compile command (repeatable)
+  --extra-arg-before <arg>   prepend <arg> to every compile command (repeatable)
+  -j <n>                     translation units analyzed in parallel (default: all cores)
+  --help, --version
+
+exit status: 0 no not-thread-safe finding, 1 at least one, 2 usage or input error
+)";
+
+struct CommandLine {
+  std::string buildPath = ".";
+  std::vector<std::string> sources;
+  std::string output;
+  std::string format = "json";
+  bool all = false;
+  std::string root;
+  std::vector<std::string> syncTypes, lockGuardTypes, onceFunctions, extraArgs, extraArgsBefore;
+  unsigned jobs = 0;
+  bool help = false, version = false;
+};
+
+/// Parses argv; on error returns false with a one-line message in Error.
+/// Accepts "-p dir", "-pdir", "--format json" and "--format=json".
+bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string &Error) {
+  auto Value = [&](int &I, llvm::StringRef Arg, llvm::StringRef Name, std::string &Out) {
+    if (Arg == Name) {
+      if (I + 1 >= Argc) {
+        Error = "option '" + Name.str() + "' requires a value";
+        return false;
+      }
+      Out = Argv[++I];
+      return true;
+    }
+    llvm::StringRef Rest = Arg.drop_front(Name.size());
+    Out = (Name.starts_with("--") ? Rest.drop_front(1) : Rest).str(); // --name=value / -pvalue
+    return true;
+  };
+  auto Matches = [](llvm::StringRef Arg, llvm::StringRef Name) {
+    if (!Arg.starts_with(Name))
+      return false;
+    llvm::StringRef Rest = Arg.drop_front(Name.size());
+    return Rest.empty() || (Name.starts_with("--") ? Rest.starts_with("=") : true);
+  };
+  const std::pair<const char *, std::string *> Single[] = {
+      {"-p", &CL.buildPath}, {"-o", &CL.output}, {"--format", &CL.format}, {"--root", &CL.root}};
+  const std::pair<const char *, std::vector<std::string> *> Repeated[] = {
+      {"--sync-type", &CL.syncTypes},   {"--lock-guard-type", &CL.lockGuardTypes},
+      {"--once-function", &CL.onceFunctions}, {"--extra-arg-before", &CL.extraArgsBefore},
+      {"--extra-arg", &CL.extraArgs}};
+  bool OnlyFiles = false;
+  for (int I = 1; I < Argc; ++I) {
+    llvm::StringRef Arg = Argv[I];
+    if (OnlyFiles || !Arg.starts_with("-") || Arg == "-") {
+      CL.sources.push_back(Arg.str());
+      continue;
+    }
+    if (Arg == "--") {
+      OnlyFiles = true;
+      continue;
+    }
+    if (Arg == "--help" || Arg == "-h") {
+      CL.help = true;
+      continue;
+    }
+    if (Arg == "--version") {
+      CL.version = true;
+      continue;
+    }
+    if (Arg == "--all") {
+      CL.all = true;
+      continue;
+    }
+    bool Known = false;
+    for (const auto &[Name, Into] : Single)
+      if (!Known && Matches(Arg, Name)) {
+        if (!Value(I, Arg, Name, *Into))
+          return false;
+        Known = true;
+      }
+    for (const auto &[Name, Into] : Repeated)
+      if (!Known && Matches(Arg, Name)) {
+        std::string V;
+        if (!Value(I, Arg, Name, V))
+          return false;
+        Into->push_back(std::move(V));
+        Known = true;
+      }
+    if (!Known && Matches(Arg, "-j")) {
+      std::string V;
+      if (!Value(I, Arg, "-j", V))
+        return false;
+      if (llvm::StringRef(V).getAsInteger(10, CL.jobs) || CL.jobs == 0) {
+        Error = "option '-j' expects a positive number, got '" + V + "'";
+        return false;
+      }
+      Known = true;
+    }
+    if (!Known) {
+      Error = "unknown option '" + Arg.str() + "'";
+      return false;
+    }
+  }
+  if (CL.format != "json" && CL.format != "text") {
+    Error = "unknown --format '" + CL.format + "' (expected json or text)";
+    return false;
+  }
+  return true;
+}
 
 int fail(const std::string &Message) {
   llvm::errs() << "sharedstate-scan: error: " << Message << "\n";
@@ -71,9 +170,24 @@ int fail(const std::string &Message) {
 
 std::string absolute(const std::string &Path) {
   llvm::SmallString<256> P(Path);
-  llvm::sys::fs::make_absolute(P);
+  if (llvm::sys::fs::make_absolute(P))
+    return Path;
   llvm::sys::path::remove_dots(P, true);
   return std::string(P);
+}
+
+/// The root with symlinks resolved, as source paths are: a root given
+/// through a symlink must still contain them.
+std::string realDirectory(const std::string &Path) {
+  llvm::SmallString<256> Real;
+  if (llvm::sys::fs::real_path(Path, Real))
+    return absolute(Path);
+  return std::string(Real);
+}
+
+void discard(const std::string &Tmp) {
+  if (std::error_code EC = llvm::sys::fs::remove(Tmp))
+    llvm::errs() << "sharedstate-scan: warning: cannot remove '" << Tmp << "': " << EC.message() << "\n";
 }
 
 /// Writes Text to Path through a temporary file in the same directory and a
@@ -90,13 +204,13 @@ bool writeAtomically(const std::string &Path, const std::string &Text, std::stri
     Out.flush();
     if (!Out) {
       Error = "cannot write '" + Path + "': " + std::strerror(errno);
-      std::remove(Tmp.c_str());
+      discard(Tmp);
       return false;
     }
   }
   if (std::rename(Tmp.c_str(), Path.c_str()) != 0) {
     Error = "cannot write '" + Path + "': " + std::strerror(errno);
-    std::remove(Tmp.c_str());
+    discard(Tmp);
     return false;
   }
   return true;
@@ -117,6 +231,22 @@ std::unique_ptr<clang::tooling::CompilationDatabase> loadDatabase(const std::str
     Error = "'" + File + "': permission denied";
     return nullptr;
   }
+  // Clang's loader is a lenient YAML parser: it prints parse errors to stderr
+  // itself and accepts a truncated file. Insist on JSON first.
+  auto Buffer = llvm::MemoryBuffer::getFile(File);
+  if (!Buffer) {
+    Error = "'" + File + "': " + Buffer.getError().message();
+    return nullptr;
+  }
+  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse((*Buffer)->getBuffer());
+  if (!Parsed) {
+    Error = "'" + File + "' is not valid JSON: " + llvm::toString(Parsed.takeError());
+    return nullptr;
+  }
+  if (!Parsed->getAsArray()) {
+    Error = "'" + File + "' is not a valid compilation database: expected a JSON array of compile commands";
+    return nullptr;
+  }
   std::string LoadError;
   auto DB = clang::tooling::JSONCompilationDatabase::loadFromFile(
       File, LoadError, clang::tooling::JSONCommandLineSyntax::AutoDetect);
@@ -134,51 +264,48 @@ std::unique_ptr<clang::tooling::CompilationDatabase> loadDatabase(const std::str
 } // namespace
 
 int main(int argc, const char **argv) {
-  cl::HideUnrelatedOptions(Category);
-  cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
-    OS << "sharedstate-scan " << SHAREDSTATE_VERSION << " (" << clang::getClangFullVersion() << ")\n";
-  });
-  std::string ParseErrors;
-  llvm::raw_string_ostream ParseErrorStream(ParseErrors);
-  if (!cl::ParseCommandLineOptions(argc, argv,
-                                   "Finds shared mutable state (globals, static members, function-local statics)\n"
-                                   "in the translation units of a compilation database and classifies it.\n",
-                                   &ParseErrorStream)) {
-    ParseErrorStream.flush();
-    llvm::StringRef First = llvm::StringRef(ParseErrors).split('\n').first;
-    First.consume_front(llvm::StringRef(argv[0]));
-    First = First.ltrim(": ");
-    return fail(First.str() + " (see --help)");
-  }
-  if (Format != "json" && Format != "text")
-    return fail("unknown --format '" + Format + "' (expected json or text)");
-
+  CommandLine CL;
   std::string Error;
-  auto DB = loadDatabase(BuildPath, Error);
+  if (!parseCommandLine(argc, argv, CL, Error))
+    return fail(Error + " (see --help)");
+  if (CL.help) {
+    llvm::outs() << Usage;
+    return 0;
+  }
+  if (CL.version) {
+    llvm::outs() << "sharedstate-scan " << SHAREDSTATE_VERSION << " (" << clang::getClangFullVersion() << ")\n";
+    return 0;
+  }
+
+  auto DB = loadDatabase(CL.buildPath, Error);
   if (!DB)
     return fail(Error);
 
   std::vector<std::string> Files;
-  if (Sources.empty()) {
+  if (CL.sources.empty()) {
     Files = DB->getAllFiles();
+    std::sort(Files.begin(), Files.end()); // the database's own order is a hash order
     if (Files.empty())
-      return fail("'" + BuildPath + "': the compilation database lists no files");
+      return fail("'" + CL.buildPath + "': the compilation database lists no files");
   } else {
-    for (const std::string &S : Sources)
+    for (const std::string &S : CL.sources)
       Files.push_back(absolute(S));
   }
 
   ScanOptions Opts;
   Opts.analysis = AnalysisOptions::defaults();
-  Opts.analysis.root = absolute(Root.empty() ? "." : std::string(Root));
-  Opts.analysis.syncTypes.insert(Opts.analysis.syncTypes.end(), SyncTypes.begin(), SyncTypes.end());
-  Opts.analysis.lockGuardTypes.insert(Opts.analysis.lockGuardTypes.end(), LockGuardTypes.begin(),
-                                      LockGuardTypes.end());
-  Opts.analysis.onceFunctions.insert(Opts.analysis.onceFunctions.end(), OnceFunctions.begin(), OnceFunctions.end());
-  Opts.extraArgs.assign(ExtraArgs.begin(), ExtraArgs.end());
-  Opts.extraArgsBefore.assign(ExtraArgsBefore.begin(), ExtraArgsBefore.end());
+  Opts.analysis.root = realDirectory(CL.root.empty() ? "." : CL.root);
+  const std::string OutputPath = CL.output.empty() ? std::string() : absolute(CL.output);
+  auto Append = [](std::vector<std::string> &To, const std::vector<std::string> &From) {
+    To.insert(To.end(), From.begin(), From.end());
+  };
+  Append(Opts.analysis.syncTypes, CL.syncTypes);
+  Append(Opts.analysis.lockGuardTypes, CL.lockGuardTypes);
+  Append(Opts.analysis.onceFunctions, CL.onceFunctions);
+  Opts.extraArgs = CL.extraArgs;
+  Opts.extraArgsBefore = CL.extraArgsBefore;
   Opts.resourceDir = SHAREDSTATE_RESOURCE_DIR;
-  Opts.jobs = Jobs ? Jobs.getValue() : std::max(1u, std::thread::hardware_concurrency());
+  Opts.jobs = CL.jobs ? CL.jobs : std::max(1u, std::thread::hardware_concurrency());
 
   std::vector<TUResult> Results = scanFiles(*DB, Files, Opts);
 
@@ -198,11 +325,11 @@ int main(int argc, const char **argv) {
   Report.llvmVersion = CLANG_VERSION_STRING;
   Report.translationUnits = static_cast<unsigned>(Results.size());
 
-  std::string Text = Format == "json" ? renderJson(Report) : renderText(Report, TextOptions{All});
-  if (Output.empty()) {
+  std::string Text = CL.format == "json" ? renderJson(Report) : renderText(Report, TextOptions{CL.all});
+  if (OutputPath.empty()) {
     llvm::outs() << Text;
     llvm::outs().flush();
-  } else if (!writeAtomically(Output, Text, Error)) {
+  } else if (!writeAtomically(OutputPath, Text, Error)) {
     return fail(Error);
   }
 

@@ -3,7 +3,8 @@
 //   path, which is wrong for a build tree or an install outside LLVM's prefix.
 // - flags this Clang does not know (GCC-only ones in a GCC build's database)
 //   are dropped instead of failing the TU.
-// - -Wno-error: a project's -Werror must not turn a warning into a lost TU.
+// - -Wno-error -w: a project's -Werror (or -Werror=x) must not turn a
+//   warning into a lost TU; the scanner has no use for warnings.
 // - only errors are reported, as one line per TU: warnings are the compiler's
 //   business, not the scanner's.
 #include "ScanDriver.h"
@@ -23,6 +24,7 @@
 #include <llvm/Option/ArgList.h>
 #include <llvm/Option/OptTable.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/VirtualFileSystem.h>
 
 #include <atomic>
 #include <set>
@@ -125,7 +127,11 @@ TUResult scanOne(const CompilationDatabase &DB, const std::string &File, const S
     R.error = "cannot read the file: permission denied";
     return R;
   }
-  ClangTool Tool(DB, {File});
+  // Each TU gets its own view of the file system: the real one shares the
+  // process's working directory, which ClangTool changes to the compile
+  // command's directory, and parallel TUs would race on it.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS(llvm::vfs::createPhysicalFileSystem().release());
+  ClangTool Tool(DB, {File}, std::make_shared<PCHContainerOperations>(), FS);
   Tool.clearArgumentsAdjusters();
   Tool.appendArgumentsAdjuster(getClangStripOutputAdjuster());
   Tool.appendArgumentsAdjuster(getClangStripDependencyFileAdjuster());
@@ -136,7 +142,11 @@ TUResult scanOne(const CompilationDatabase &DB, const std::string &File, const S
   if (!Opts.resourceDir.empty())
     Tool.appendArgumentsAdjuster(
         getInsertArgumentAdjuster(("-resource-dir=" + Opts.resourceDir).c_str(), ArgumentInsertPosition::BEGIN));
-  Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster("-Wno-error", ArgumentInsertPosition::END));
+  // -w as well: -Wno-error does not undo -Werror=<warning> or -pedantic-errors.
+  Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster({"-Wno-error", "-w"}, ArgumentInsertPosition::END));
+  // Without carets Clang also skips its "N errors generated." summary; the
+  // scanner reports one line per failed TU itself.
+  Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster("-fno-caret-diagnostics", ArgumentInsertPosition::END));
   for (const std::string &A : Opts.extraArgs)
     Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(A.c_str(), ArgumentInsertPosition::END));
   ErrorCollector Errors;
