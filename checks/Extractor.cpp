@@ -186,6 +186,10 @@ public:
   // --- visitors ------------------------------------------------------------
 
   bool VisitVarDecl(VarDecl *V) {
+    // The out-of-line definition of a class template's static member belongs
+    // to the pattern: it is reported through the instantiations, if any.
+    if (V->getDeclContext()->isDependentContext())
+      return true;
     if (isSharedVariable(V)) {
       const VarDecl *Canon = canonicalVariable(V);
       Variables.insert(Canon);
@@ -213,6 +217,14 @@ public:
   }
 
   bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (const auto *P = dyn_cast<ParmVarDecl>(E->getDecl())) {
+      // A forwarding reference bound to an lvalue: writes through it are
+      // writes to whatever the call sites passed (see argument()).
+      if (const auto *F = dyn_cast_or_null<FunctionDecl>(P->getDeclContext());
+          F && isMutableLValueRef(P->getType()) && isForwardingReference(F, P->getFunctionScopeIndex()))
+        follow(AccessTarget{"", parameterKey(F, P->getFunctionScopeIndex())}, State::Object, true);
+      return true;
+    }
     if (const auto *V = dyn_cast<VarDecl>(E->getDecl())) {
       if (isSharedVariable(V)) {
         const VarDecl *Canon = canonicalVariable(V);
@@ -361,9 +373,21 @@ private:
     return Key;
   }
 
-  std::string variableKey(const VarDecl *Canon) { return declKey(Canon); }
+  /// Clang's USR for a local variable contains its offset in the file, which
+  /// would change the finding's id whenever code above it moves: a static
+  /// local is keyed by its function and its name instead.
+  std::string variableKey(const VarDecl *Canon) {
+    if (Canon->isStaticLocal())
+      if (const auto *FD = dyn_cast_or_null<FunctionDecl>(Canon->getParentFunctionOrMethod()))
+        return "local:" + functionKey(FD) + "::" + Canon->getNameAsString();
+    return declKey(Canon);
+  }
 
   std::string functionKey(const FunctionDecl *FD) { return declKey(FD->getCanonicalDecl()); }
+
+  std::string parameterKey(const FunctionDecl *F, unsigned Index) {
+    return "param:" + functionKey(F) + "#" + std::to_string(Index);
+  }
 
   std::string initializerKey(const VarDecl *V) { return "init:" + variableKey(canonicalVariable(V)); }
 
@@ -627,7 +651,9 @@ private:
       const auto *V = dyn_cast<VarDecl>(D);
       if (!V)
         continue;
-      LockState Kind = classIn(V->getType(), Opts.lockGuardTypes)         ? LockState::Exclusive
+      const auto *RD = V->getType()->getAsCXXRecordDecl();
+      bool ScopedLockable = RD && RD->hasAttr<ScopedLockableAttr>(); // thread-safety annotated guard
+      LockState Kind = classIn(V->getType(), Opts.lockGuardTypes) || ScopedLockable ? LockState::Exclusive
                        : classIn(V->getType(), Opts.sharedLockGuardTypes) ? LockState::Shared
                                                                           : LockState::None;
       if (Kind == LockState::None)
@@ -693,11 +719,12 @@ private:
       if (isa<LambdaExpr>(F.S)) {
         // A lambda runs when it is called, not where it is written; only
         // call_once tells us how.
-        for (size_t K = J; K-- > 0 && Stack[K].S;) {
-          if (isOnceCall(Stack[K].S))
+        for (size_t K = J; K > 0 && Stack[K - 1].S; --K) {
+          const Stmt *Outer = Stack[K - 1].S;
+          if (isOnceCall(Outer))
             return Done(Sync::Once);
           if (!isa<MaterializeTemporaryExpr, ImplicitCastExpr, CXXBindTemporaryExpr, CXXConstructExpr,
-                   ParenExpr, ExprWithCleanups, CXXFunctionalCastExpr>(Stack[K].S))
+                   ParenExpr, ExprWithCleanups, CXXFunctionalCastExpr>(Outer))
             break;
         }
         return Done(Sync::None);
@@ -718,8 +745,8 @@ private:
   }
 
   bool inUnevaluatedContext(size_t I) const {
-    for (size_t J = I + 1; J-- > 0 && Stack[J].S;)
-      if (isa<UnaryExprOrTypeTraitExpr, CXXNoexceptExpr, CXXTypeidExpr>(Stack[J].S))
+    for (size_t J = I + 1; J > 0 && Stack[J - 1].S; --J)
+      if (isa<UnaryExprOrTypeTraitExpr, CXXNoexceptExpr, CXXTypeidExpr>(Stack[J - 1].S))
         return true;
     return false;
   }
@@ -835,10 +862,17 @@ private:
   /// A forwarding reference (template T&&) decides nothing by itself: emplace
   /// and make_pair copy from it. Treat it as a read.
   static bool isForwardingReference(const FunctionDecl *F, unsigned Param) {
-    const FunctionDecl *Pattern = F ? F->getTemplateInstantiationPattern() : nullptr;
-    if (!Pattern || Param >= Pattern->getNumParams())
+    const FunctionTemplateDecl *Primary = F ? F->getPrimaryTemplate() : nullptr;
+    const FunctionDecl *Pattern = Primary ? Primary->getTemplatedDecl() : nullptr;
+    if (!Pattern || Pattern->getNumParams() == 0)
       return false;
-    QualType T = Pattern->getParamDecl(Param)->getType();
+    // Arguments past the last parameter belong to a trailing pack (Args&&...).
+    unsigned Last = Pattern->getNumParams() - 1;
+    if (Param > Last && !Pattern->getParamDecl(Last)->isParameterPack())
+      return false;
+    QualType T = Pattern->getParamDecl(std::min(Param, Last))->getType();
+    if (const auto *Pack = T->getAs<PackExpansionType>())
+      T = Pack->getPattern();
     if (const auto *R = T->getAs<RValueReferenceType>())
       return !R->getPointeeType().isConstQualified() && R->getPointeeType()->isTemplateTypeParmType();
     return false;
@@ -860,8 +894,8 @@ private:
 
   /// The object, in state St, is argument Arg of a call to F (null when
   /// indirect; Proto then gives the parameter types).
-  Use argument(const FunctionDecl *F, const FunctionProtoType *Proto, unsigned Arg, unsigned NumArgs,
-               State St, const Expr *ArgExpr, size_t Frame) {
+  Use argument(const AccessTarget &T, bool Whole, const FunctionDecl *F, const FunctionProtoType *Proto,
+               unsigned Arg, unsigned NumArgs, State St, const Expr *ArgExpr, size_t Frame) {
     Use Read;
     QualType PT;
     bool Variadic = false;
@@ -877,8 +911,14 @@ private:
       if (N.starts_with("__sync_") || N.starts_with("__atomic_"))
         return write(AccessWhat::Reassign, Frame, "atomic builtin " + N.str(), Sync::Atomic);
     }
-    if (isForwardingReference(F, Arg))
+    if (isForwardingReference(F, Arg)) {
+      // Whether a forwarding reference writes depends on the callee's body:
+      // the parameter becomes an alias of the object, and writes through it
+      // inside the instantiation (followed in VisitDeclRefExpr) land here.
+      if (St == State::Object && isMutableLValueRef(PT))
+        ReturnAliases.push_back({parameterKey(F, Arg), T, Whole});
       return Read;
+    }
     if (St == State::Object) {
       if (PT.isNull())
         return Read;
@@ -1106,7 +1146,11 @@ private:
           if (!isa<CXXMethodDecl>(ME->getMemberDecl()))
             return Read;
         }
-        if (isa<FieldDecl>(ME->getMemberDecl())) {
+        if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
+          // A mutex or atomic member synchronizes itself: locking stats.mu
+          // or bumping stats.hits does not write the rest of stats.
+          if (syncType(Field->getType()))
+            return Read;
           if (ObjSt != State::Object)
             return Read;
           St = State::Object;
@@ -1141,7 +1185,7 @@ private:
         }
         const FunctionDecl *F = Op->getDirectCallee();
         unsigned Param = M ? ArgIndex - 1 : ArgIndex;
-        return argument(F, nullptr, Param, Op->getNumArgs(), St, CurE, I - 1);
+        return argument(T, Whole, F, nullptr, Param, Op->getNumArgs(), St, CurE, I - 1);
       }
 
       if (const auto *Call = dyn_cast<CallExpr>(PS)) {
@@ -1160,7 +1204,7 @@ private:
         if (!F)
           if (QualType CT = Call->getCallee()->getType(); CT->isPointerType())
             Proto = CT->getPointeeType()->getAs<FunctionProtoType>();
-        return argument(F, Proto, ArgIndex, Call->getNumArgs(), St, CurE, I - 1);
+        return argument(T, Whole, F, Proto, ArgIndex, Call->getNumArgs(), St, CurE, I - 1);
       }
 
       if (const auto *CE = dyn_cast<CXXConstructExpr>(PS)) {
@@ -1178,7 +1222,7 @@ private:
           ++ArgIndex;
         if (ArgIndex == CE->getNumArgs())
           return Read;
-        return argument(Ctor, nullptr, ArgIndex, CE->getNumArgs(), St, CurE, I - 1);
+        return argument(T, Whole, Ctor, nullptr, ArgIndex, CE->getNumArgs(), St, CurE, I - 1);
       }
 
       if (isa<CXXDeleteExpr>(PS)) {

@@ -82,7 +82,10 @@ struct Access {
   std::string detail;       ///< short description, e.g. "push_back", "passed to snprintf"
 };
 
-/// "Function `function` returns a non-const reference/pointer into `target`."
+/// "`functionKey` stands for (part of) `target`": either a function that
+/// returns a non-const reference/pointer into it, or (key "param:<fn>#<i>") a
+/// forwarding-reference parameter that a call site bound to it. Accesses whose
+/// target is that key are resolved to `target` in classification.
 struct ReturnAlias {
   std::string functionKey;
   AccessTarget target;
