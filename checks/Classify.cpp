@@ -54,14 +54,9 @@ std::string fingerprint(const std::string &Check, const std::string &Key) {
 
 CallGraphFacts analyzeCallGraph(const ProgramFacts &P) {
   std::map<std::string, std::vector<const CallEdge *>> Callers, Callees;
-  std::set<std::string> Nodes;
-  for (const auto &[Key, F] : P.functions)
-    Nodes.insert(Key);
   for (const CallEdge &E : P.edges) {
     Callers[E.callee].push_back(&E);
     Callees[E.caller].push_back(&E);
-    Nodes.insert(E.caller);
-    Nodes.insert(E.callee);
   }
   auto Info = [&](const std::string &K) -> const Function * {
     auto It = P.functions.find(K);
@@ -71,60 +66,93 @@ CallGraphFacts analyzeCallGraph(const ProgramFacts &P) {
     const Function *F = Info(K);
     return F && F->isInitializer;
   };
-  // Candidates for "every caller is X": not entry points, and called at all.
-  auto Candidate = [&](const std::string &K) {
+  auto IsEntry = [&](const std::string &K) {
     const Function *F = Info(K);
-    return !(F && F->isEntry) && Callers.count(K) != 0;
+    return F && F->isEntry;
+  };
+
+  // "Every caller satisfies X" is a greatest fixed point, but only over the
+  // functions reachable from where X holds: a recursive function that nothing
+  // else calls must not vouch for itself.
+  auto Reachable = [&](std::vector<std::string> Work) {
+    std::set<std::string> Seen;
+    while (!Work.empty()) {
+      std::string K = std::move(Work.back());
+      Work.pop_back();
+      if (IsEntry(K) || !Seen.insert(K).second)
+        continue;
+      for (const CallEdge *E : Callees[K])
+        Work.push_back(E->callee);
+    }
+    return Seen;
+  };
+  auto ShrinkUntilStable = [&](std::set<std::string> &Set, auto &&EdgeKeeps) {
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (auto It = Set.begin(); It != Set.end();) {
+        const auto &In = Callers[*It];
+        bool Keep = !IsEntry(*It) && !In.empty() &&
+                    std::all_of(In.begin(), In.end(), [&](const CallEdge *E) { return EdgeKeeps(*E); });
+        if (Keep) {
+          ++It;
+        } else {
+          It = Set.erase(It);
+          Changed = true;
+        }
+      }
+    }
   };
 
   CallGraphFacts Out;
-  // Initialization: start from everything that could be, remove what a
-  // non-initialization caller reaches, until nothing changes.
-  for (const std::string &K : Nodes)
-    if (IsInitializer(K) || Candidate(K))
-      Out.initialization.insert(K);
-  std::vector<std::string> Work;
-  for (const std::string &K : Nodes)
-    if (!Out.initialization.count(K))
-      Work.push_back(K);
-  while (!Work.empty()) {
-    std::string R = std::move(Work.back());
-    Work.pop_back();
-    for (const CallEdge *E : Callees[R])
-      if (Out.initialization.count(E->callee) && !IsInitializer(E->callee)) {
-        Out.initialization.erase(E->callee);
-        Work.push_back(E->callee);
-      }
-  }
+  // Initialization: reached from a static initializer, and called only by
+  // initialization code.
+  std::vector<std::string> Initializers;
+  for (const auto &[K, F] : P.functions)
+    if (F.isInitializer)
+      Initializers.push_back(K);
+  std::set<std::string> Init = Reachable(Initializers);
+  for (const std::string &K : Initializers)
+    Init.erase(K); // roots are not subject to the caller rule
+  ShrinkUntilStable(Init, [&](const CallEdge &E) { return IsInitializer(E.caller) || Init.count(E.caller); });
+  Out.initialization = std::move(Init);
+  for (const std::string &K : Initializers)
+    Out.initialization.insert(K);
 
-  // Protection: a function is protected when every call edge into it holds
-  // synchronization or comes from a protected function.
-  std::set<std::string> Protected;
-  for (const std::string &K : Nodes)
-    if (Candidate(K) && !IsInitializer(K))
-      Protected.insert(K);
+  // Protection: reached through a synchronized call, and every call into it
+  // is synchronized or made from protected code.
+  std::vector<std::string> Locked;
+  for (const CallEdge &E : P.edges)
+    if (E.sync != Sync::None)
+      Locked.push_back(E.callee);
+  std::set<std::string> Protected = Reachable(Locked);
+  for (const std::string &K : Initializers)
+    Protected.erase(K);
+  ShrinkUntilStable(Protected, [&](const CallEdge &E) { return E.sync != Sync::None || Protected.count(E.caller); });
+
+  // The kind a protected function inherits: what its incoming calls agree on
+  // (an unsynchronized call from protected code passes on its caller's kind),
+  // or "lock" where they differ.
+  for (const std::string &K : Protected)
+    Out.protectedBy[K] = Sync::None;
   for (bool Changed = true; Changed;) {
     Changed = false;
-    for (auto It = Protected.begin(); It != Protected.end();) {
-      bool Lost = std::any_of(Callers[*It].begin(), Callers[*It].end(), [&](const CallEdge *E) {
-        return E->sync == Sync::None && !Protected.count(E->caller);
-      });
-      if (Lost) {
-        It = Protected.erase(It);
+    for (auto &[K, Kind] : Out.protectedBy) {
+      std::optional<Sync> Agreed;
+      for (const CallEdge *E : Callers[K]) {
+        Sync S = E->sync != Sync::None ? E->sync : Out.protectedBy[E->caller];
+        if (S == Sync::None)
+          continue; // not known yet
+        Agreed = (!Agreed || *Agreed == S) ? S : Sync::Lock;
+      }
+      if (Agreed && *Agreed != Kind) {
+        Kind = *Agreed;
         Changed = true;
-      } else {
-        ++It;
       }
     }
   }
-  for (const std::string &K : Protected) {
-    // The kind shown is the one every explicit edge agrees on, else "lock".
-    std::optional<Sync> Kind;
-    for (const CallEdge *E : Callers[K])
-      if (E->sync != Sync::None)
-        Kind = (!Kind || *Kind == E->sync) ? E->sync : Sync::Lock;
-    Out.protectedBy[K] = Kind.value_or(Sync::Lock);
-  }
+  for (auto &[K, Kind] : Out.protectedBy)
+    if (Kind == Sync::None)
+      Kind = Sync::Lock; // only reachable through protected cycles
   return Out;
 }
 
@@ -208,15 +236,17 @@ void foldInstantiations(std::vector<Evidence> &Ev) {
   std::sort(Ev.begin(), Ev.end(), [&](const Evidence &A, const Evidence &B) { return Key(A) < Key(B); });
   std::vector<Evidence> Out;
   for (Evidence &E : Ev) {
-    if (!Out.empty() && Key(Out.back()) == Key(E)) {
-      Evidence &Kept = Out.back();
-      if (E.phase == Phase::Runtime)
-        Kept.phase = Phase::Runtime;
-      if (E.sync == Sync::None)
-        Kept.sync = Sync::None;
+    if (Out.empty() || Key(Out.back()) != Key(E)) {
+      Out.push_back(std::move(E));
       continue;
     }
-    Out.push_back(std::move(E));
+    // Run time dominates initialization, with the run-time copy's sync; within
+    // one phase a single unsynchronized copy makes the write unsynchronized.
+    Evidence &Kept = Out.back();
+    if (E.phase == Phase::Runtime && Kept.phase == Phase::Initialization)
+      Kept = std::move(E);
+    else if (E.phase == Kept.phase && E.sync == Sync::None)
+      Kept.sync = Sync::None;
   }
   Ev = std::move(Out);
 }
@@ -264,13 +294,13 @@ std::vector<Finding> classify(const ProgramFacts &P) {
     F.type = V.type;
     F.location = V.location;
     if (V.isConst)
-      F.qualifiers.push_back("const");
+      F.qualifiers.emplace_back("const");
     if (V.isReference)
-      F.qualifiers.push_back("reference");
+      F.qualifiers.emplace_back("reference");
     if (V.isSyncPrimitive)
-      F.qualifiers.push_back("synchronization");
+      F.qualifiers.emplace_back("synchronization");
     if (V.isGuarded)
-      F.qualifiers.push_back("guarded_by");
+      F.qualifiers.emplace_back("guarded_by");
 
     auto It = ByVar.find(Key);
     if (It != ByVar.end() && !V.isSyncPrimitive)

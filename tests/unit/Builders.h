@@ -1,0 +1,163 @@
+// Small builders for facts, so that each unit test states the program it is
+// about in a few lines: which variables exist, who writes them, who calls whom.
+//
+// The facts are what the extractor would produce for a tiny program; tests then
+// run the real merge and classify over them. Keys follow the extractor's USR
+// shape ("c:@name") only for readability: nothing below depends on it.
+#pragma once
+
+#include "Classify.h"
+#include "Facts.h"
+#include "Merge.h"
+
+#include "Doctest.h"
+
+#include <string>
+#include <vector>
+
+namespace sharedstate::unittest {
+
+inline const char *const MainFile = "/src/server.cpp";
+
+inline SourceLocation at(unsigned Line, unsigned Column = 1, std::string File = MainFile) {
+  return SourceLocation{std::move(File), Line, Column};
+}
+
+inline std::string keyOf(const std::string &Name) { return "c:@" + Name; }
+
+/// A defined, non-const, constant-initialized variable of the given kind.
+inline SharedVariable variable(const std::string &Name, unsigned Line,
+                               VarKind Kind = VarKind::NamespaceGlobal) {
+  SharedVariable V;
+  V.key = keyOf(Name);
+  V.name = Name;
+  V.kind = Kind;
+  V.type = "int";
+  V.location = at(Line);
+  V.isDefinition = true;
+  V.init = InitKind::Constant;
+  return V;
+}
+
+inline Function function(const std::string &Key, bool Initializer = false, bool Entry = false) {
+  return Function{Key, Key, Initializer, Entry};
+}
+
+/// One translation unit's facts, written fluently.
+struct Program {
+  TUFacts tu;
+
+  Program() { tu.mainFile = MainFile; }
+
+  Program &var(SharedVariable V) {
+    tu.variables.push_back(std::move(V));
+    return *this;
+  }
+  Program &global(const std::string &Name, unsigned Line) { return var(variable(Name, Line)); }
+
+  /// The dynamic initializer of a static-storage variable.
+  Program &initializer(const std::string &Key) {
+    tu.functions.push_back(function(Key, /*Initializer=*/true));
+    return *this;
+  }
+  /// main, an address-taken or a virtual function: callable from anywhere.
+  Program &entry(const std::string &Key) {
+    tu.functions.push_back(function(Key, false, /*Entry=*/true));
+    return *this;
+  }
+  Program &fn(const std::string &Key) {
+    tu.functions.push_back(function(Key));
+    return *this;
+  }
+  Program &call(const std::string &Caller, const std::string &Callee, Sync S = Sync::None) {
+    tu.edges.push_back(CallEdge{Caller, Callee, S});
+    return *this;
+  }
+
+  /// `Function` does `What` to variable `Var` at line `Line`.
+  Program &access(const std::string &Var, AccessWhat What, const std::string &Function, unsigned Line,
+                  Sync S = Sync::None, const std::string &Detail = "") {
+    Access A;
+    A.target.varKey = keyOf(Var);
+    A.what = What;
+    A.location = at(Line, 3);
+    A.functionKey = Function;
+    A.functionName = Function;
+    A.sync = S;
+    A.detail = Detail;
+    tu.accesses.push_back(std::move(A));
+    return *this;
+  }
+  Program &mutate(const std::string &Var, const std::string &Fn, unsigned Line, Sync S = Sync::None) {
+    return access(Var, AccessWhat::Mutate, Fn, Line, S);
+  }
+  Program &reassign(const std::string &Var, const std::string &Fn, unsigned Line, Sync S = Sync::None) {
+    return access(Var, AccessWhat::Reassign, Fn, Line, S);
+  }
+
+  /// `Function` writes through the result of a call to `Callee`.
+  Program &accessResult(const std::string &Callee, AccessWhat What, const std::string &Function,
+                        unsigned Line) {
+    Access A;
+    A.target.calleeKey = Callee;
+    A.what = What;
+    A.location = at(Line, 3);
+    A.functionKey = Function;
+    A.functionName = Function;
+    tu.accesses.push_back(std::move(A));
+    return *this;
+  }
+  /// `Function` returns a reference into variable `Var`.
+  Program &returnsVar(const std::string &Function, const std::string &Var, bool Whole = true) {
+    ReturnAlias R;
+    R.functionKey = Function;
+    R.target.varKey = keyOf(Var);
+    R.whole = Whole;
+    tu.returnAliases.push_back(std::move(R));
+    return *this;
+  }
+  /// `Function` returns a reference into whatever `Callee` returns.
+  Program &returnsResultOf(const std::string &Function, const std::string &Callee, bool Whole = true) {
+    ReturnAlias R;
+    R.functionKey = Function;
+    R.target.calleeKey = Callee;
+    R.whole = Whole;
+    tu.returnAliases.push_back(std::move(R));
+    return *this;
+  }
+
+  ProgramFacts facts() const { return merge({tu}); }
+  std::vector<Finding> findings() const { return classify(facts()); }
+  CallGraphFacts graph() const { return analyzeCallGraph(facts()); }
+
+  /// The one finding for `Name`; fails the test if there is not exactly one.
+  Finding finding(const std::string &Name) const {
+    std::vector<Finding> All = findings();
+    std::vector<Finding> Matching;
+    for (const Finding &F : All)
+      if (F.symbol == Name)
+        Matching.push_back(F);
+    REQUIRE_MESSAGE(Matching.size() == 1, "findings for '" << Name << "': " << Matching.size());
+    return Matching.front();
+  }
+};
+
+inline bool hasQualifier(const Finding &F, const std::string &Q) {
+  for (const std::string &S : F.qualifiers)
+    if (S == Q)
+      return true;
+  return false;
+}
+
+} // namespace sharedstate::unittest
+
+// Readable failure messages: locations as file:line:col. (Enums print through
+// sharedstate::toString, found by argument-dependent lookup; the build defines
+// DOCTEST_CONFIG_DOUBLE_STRINGIFY so that its const char* becomes a String.)
+namespace doctest {
+template <> struct StringMaker<sharedstate::SourceLocation> {
+  static String convert(const sharedstate::SourceLocation &L) {
+    return (L.file + ":" + std::to_string(L.line) + ":" + std::to_string(L.column)).c_str();
+  }
+};
+} // namespace doctest

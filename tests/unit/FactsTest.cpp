@@ -1,0 +1,234 @@
+// The facts file is a cache and a test input: whatever one TU's facts say must
+// come back unchanged from JSON, and anything the reader does not understand
+// must be refused, not defaulted (a defaulted "sync" would silently change a
+// verdict).
+#include "Builders.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <tuple>
+
+using namespace sharedstate;
+using namespace sharedstate::unittest;
+using nlohmann::json;
+
+namespace {
+
+auto fields(const SharedVariable &V) {
+  return std::tie(V.key, V.name, V.kind, V.type, V.location, V.isDefinition, V.isConst, V.isReference,
+                  V.isSyncPrimitive, V.syncType, V.isGuarded, V.init);
+}
+auto fields(const Access &A) {
+  return std::tie(A.target.varKey, A.target.calleeKey, A.what, A.location, A.functionKey,
+                  A.functionName, A.sync, A.detail);
+}
+auto fields(const ReturnAlias &R) {
+  return std::tie(R.functionKey, R.target.varKey, R.target.calleeKey, R.whole);
+}
+auto fields(const Function &F) { return std::tie(F.key, F.name, F.isInitializer, F.isEntry); }
+auto fields(const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); }
+
+template <typename T> void checkSame(const std::vector<T> &Got, const std::vector<T> &Want) {
+  REQUIRE(Got.size() == Want.size());
+  for (size_t I = 0; I < Want.size(); ++I) {
+    CAPTURE(I);
+    CHECK(fields(Got[I]) == fields(Want[I]));
+  }
+}
+
+/// Every field set to something other than its default, and every enum value
+/// used at least once, so a field the writer or reader forgets shows up.
+TUFacts everything() {
+  TUFacts F;
+  F.mainFile = "/src/handlers.cpp";
+
+  SharedVariable Flags = variable("flags", 3, VarKind::StaticMember);
+  Flags.type = "std::mutex";
+  Flags.location = at(3, 17, "/src/include/handlers.h");
+  Flags.isConst = true;
+  Flags.isReference = true;
+  Flags.isSyncPrimitive = true;
+  Flags.syncType = "std::mutex";
+  Flags.isGuarded = true;
+  Flags.init = InitKind::Dynamic;
+  F.variables.push_back(Flags);
+  SharedVariable Cache = variable("handle::cache", 9, VarKind::FunctionLocalStatic);
+  Cache.isDefinition = false;
+  Cache.init = InitKind::None;
+  F.variables.push_back(Cache);
+  F.variables.push_back(variable("counter", 12, VarKind::NamespaceGlobal));
+
+  const AccessWhat Whats[] = {AccessWhat::Reassign, AccessWhat::Mutate, AccessWhat::Escape,
+                              AccessWhat::Check, AccessWhat::Init};
+  const Sync Syncs[] = {Sync::None, Sync::Lock, Sync::Atomic, Sync::Once};
+  unsigned Line = 20;
+  for (AccessWhat W : Whats)
+    for (Sync S : Syncs) {
+      Access A;
+      A.target.varKey = keyOf("counter");
+      A.what = W;
+      A.location = at(Line++, 5);
+      A.functionKey = "c:@F@handle#";
+      A.functionName = "handle";
+      A.sync = S;
+      A.detail = "push_back";
+      F.accesses.push_back(A);
+    }
+  Access ThroughCall;
+  ThroughCall.target.calleeKey = "c:@F@registry#";
+  ThroughCall.what = AccessWhat::Mutate;
+  ThroughCall.location = at(50, 2);
+  ThroughCall.functionKey = "c:@F@serve#";
+  ThroughCall.functionName = "serve";
+  F.accesses.push_back(ThroughCall);
+
+  F.returnAliases.push_back(ReturnAlias{"c:@F@registry#", AccessTarget{keyOf("counter"), ""}, false});
+  F.returnAliases.push_back(ReturnAlias{"c:@F@outer#", AccessTarget{"", "c:@F@registry#"}, true});
+
+  F.functions.push_back(Function{"c:@F@handle#", "handle", false, true});
+  F.functions.push_back(Function{"__init:counter", "counter initializer", true, false});
+  for (Sync S : Syncs)
+    F.edges.push_back(CallEdge{"c:@F@serve#", std::string("callee_") + toString(S), S});
+  return F;
+}
+
+TUFacts roundTrip(const TUFacts &In) {
+  json J = In;
+  // Through text, as the cache does.
+  return json::parse(J.dump()).get<TUFacts>();
+}
+
+/// Valid facts with one access and one edge, as JSON to be spoiled by a test.
+json minimalJson() {
+  Program P;
+  P.global("counter", 1).fn("f").call("main", "f").mutate("counter", "f", 5);
+  return json(P.tu);
+}
+
+TUFacts read(const json &J) { return J.get<TUFacts>(); }
+
+} // namespace
+
+TEST_SUITE("facts") {
+
+TEST_CASE("TU facts survive a JSON round trip unchanged") {
+  const TUFacts In = everything();
+  const TUFacts Out = roundTrip(In);
+  CHECK(Out.mainFile == In.mainFile);
+  checkSame(Out.variables, In.variables);
+  checkSame(Out.accesses, In.accesses);
+  checkSame(Out.returnAliases, In.returnAliases);
+  checkSame(Out.functions, In.functions);
+  checkSame(Out.edges, In.edges);
+}
+
+TEST_CASE("the facts JSON carries the format version") {
+  json J = everything();
+  CHECK(J.at("version") == FactsVersion);
+}
+
+TEST_CASE("reading facts replaces what the target held before") {
+  TUFacts Target = everything();
+  from_json(minimalJson(), Target);
+  CHECK(Target.variables.size() == 1);
+  CHECK(Target.accesses.size() == 1);
+  CHECK(Target.returnAliases.empty());
+}
+
+TEST_CASE("every enum spelling parses back to its value") {
+  for (VarKind K : {VarKind::NamespaceGlobal, VarKind::StaticMember, VarKind::FunctionLocalStatic})
+    CHECK(parseVarKind(toString(K)) == K);
+  for (InitKind K : {InitKind::None, InitKind::Constant, InitKind::Dynamic})
+    CHECK(parseInitKind(toString(K)) == K);
+  for (AccessWhat K : {AccessWhat::Reassign, AccessWhat::Mutate, AccessWhat::Escape, AccessWhat::Check,
+                       AccessWhat::Init})
+    CHECK(parseAccessWhat(toString(K)) == K);
+  for (Sync K : {Sync::None, Sync::Lock, Sync::Atomic, Sync::Once})
+    CHECK(parseSync(toString(K)) == K);
+  for (Phase K : {Phase::Initialization, Phase::Runtime})
+    CHECK(parsePhase(toString(K)) == K);
+  for (Verdict K : {Verdict::ThreadSafe, Verdict::ProbablyThreadSafe, Verdict::NotThreadSafe})
+    CHECK(parseVerdict(toString(K)) == K);
+}
+
+TEST_CASE("junk enum spellings do not parse") {
+  CHECK_FALSE(parseVarKind("global").has_value());
+  CHECK_FALSE(parseInitKind("").has_value());
+  CHECK_FALSE(parseAccessWhat("write").has_value());
+  CHECK_FALSE(parseSync("Lock").has_value());
+  CHECK_FALSE(parsePhase("init").has_value());
+  CHECK_FALSE(parseVerdict("safe").has_value());
+}
+
+TEST_CASE("facts with an unknown enum spelling are rejected") {
+  REQUIRE_NOTHROW(read(minimalJson()));
+  SUBCASE("variable kind") {
+    json J = minimalJson();
+    J["variables"][0]["kind"] = "global";
+    CHECK_THROWS(read(J));
+  }
+  SUBCASE("initializer kind") {
+    json J = minimalJson();
+    J["variables"][0]["init"] = "lazy";
+    CHECK_THROWS(read(J));
+  }
+  SUBCASE("access kind") {
+    json J = minimalJson();
+    J["accesses"][0]["what"] = "write";
+    CHECK_THROWS(read(J));
+  }
+  SUBCASE("access synchronization") {
+    json J = minimalJson();
+    J["accesses"][0]["sync"] = "mutex";
+    CHECK_THROWS(read(J));
+  }
+  SUBCASE("call edge synchronization") {
+    json J = minimalJson();
+    J["edges"][0]["sync"] = "LOCK";
+    CHECK_THROWS(read(J));
+  }
+}
+
+TEST_CASE("facts of another format version are rejected") {
+  SUBCASE("newer") {
+    json J = minimalJson();
+    J["version"] = FactsVersion + 1;
+    CHECK_THROWS(read(J));
+  }
+  SUBCASE("older") {
+    json J = minimalJson();
+    J["version"] = FactsVersion - 1;
+    CHECK_THROWS(read(J));
+  }
+  SUBCASE("missing") {
+    json J = minimalJson();
+    J.erase("version");
+    CHECK_THROWS(read(J));
+  }
+}
+
+TEST_CASE("an access target must name exactly one of variable and callee") {
+  SUBCASE("both") {
+    json J = minimalJson();
+    J["accesses"][0]["target"] = {{"var", "c:@counter"}, {"callee", "c:@F@registry#"}};
+    CHECK_THROWS_AS(read(J), std::invalid_argument);
+  }
+  SUBCASE("neither") {
+    json J = minimalJson();
+    J["accesses"][0]["target"] = json::object();
+    CHECK_THROWS_AS(read(J), std::invalid_argument);
+  }
+  SUBCASE("empty strings count as absent") {
+    json J = minimalJson();
+    J["accesses"][0]["target"] = {{"var", ""}, {"callee", ""}};
+    CHECK_THROWS_AS(read(J), std::invalid_argument);
+  }
+  SUBCASE("return alias with neither") {
+    json J = minimalJson();
+    J["return_aliases"] = json::array({{{"function", "c:@F@registry#"}, {"target", json::object()}}});
+    CHECK_THROWS_AS(read(J), std::invalid_argument);
+  }
+}
+
+} // TEST_SUITE
