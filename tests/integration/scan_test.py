@@ -1,0 +1,838 @@
+#!/usr/bin/python3
+"""Integration tests: the real sharedstate-scan binary, run the way a user runs it.
+
+    scan_test.py --scanner PATH --source-dir DIR --work-dir DIR TEST
+    scan_test.py --list
+
+Each TEST writes its own sources and compile_commands.json into a fresh
+directory under --work-dir, runs the scanner as a subprocess and checks what a
+user sees: the exit code (0/1/2, never a signal), stderr (one line per error,
+naming the file and the problem), the report (validated against
+docs/report.schema.json whenever one is produced) and the files left on disk.
+
+Exit status: 0 pass, 1 fail, 77 skipped (ctest's SKIP_RETURN_CODE). A failed
+test keeps its directory for inspection; a passed one removes it.
+
+Needs Debian's python3-jsonschema (scripts/install-deps.sh), hence /usr/bin/python3.
+"""
+
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PREFIX = "sharedstate-scan: error: "
+WARNING_LINE = re.compile(r"^[^:]+:\d+:\d+: warning: .* \[sharedstate-[a-z-]+\]$")
+NOTE_FINDING_LINE = re.compile(r"^[^:]+:\d+:\d+: note: .* \[sharedstate-[a-z-]+\]$")
+SKIP = 77
+
+
+class Failure(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def check(cond, message):
+    if not cond:
+        raise Failure(message)
+
+
+def printable(text):
+    """Control characters escaped, so that a test log stays text."""
+    return re.sub(r"[^\n\t\x20-\x7e\u00a0-\uffff]", lambda m: "\\x%02x" % ord(m.group()), text)
+
+
+class Result:
+    def __init__(self, args, proc):
+        self.args = args
+        self.rc = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def describe(self):
+        return "command: %s\nexit code: %s\n--- stderr ---\n%s--- stdout (first 2000 chars) ---\n%s" % (
+            " ".join(self.args), self.rc, printable(self.err), printable(self.out[:2000]))
+
+
+class Context:
+    def __init__(self, scanner, source_dir, work):
+        self.scanner = scanner
+        self.source_dir = source_dir
+        self.work = work
+        self._schema = None
+
+    # ---- files -------------------------------------------------------------
+    def path(self, *parts):
+        return os.path.join(self.work, *parts)
+
+    def write(self, rel, text):
+        p = self.path(rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w") as f:
+            f.write(text)
+        return p
+
+    def write_db(self, entries, rel_dir="."):
+        """entries: list of (file, args-or-command-string); the directory is the work dir."""
+        db = []
+        for file, cmd in entries:
+            e = {"directory": self.work, "file": file}
+            if isinstance(cmd, str):
+                e["command"] = cmd
+            else:
+                e["arguments"] = cmd
+            db.append(e)
+        return self.write(os.path.join(rel_dir, "compile_commands.json"), json.dumps(db, indent=2))
+
+    def default_db(self, files, extra=()):
+        return self.write_db([(f, ["clang++", "-std=c++17", *extra, "-c", f, "-o", f + ".o"]) for f in files])
+
+    # ---- running the scanner -----------------------------------------------
+    def scan(self, *args, cwd=None, timeout=60):
+        argv = [self.scanner, *args]
+        try:
+            proc = subprocess.run(argv, cwd=cwd or self.work, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise Failure("scanner did not finish within %ss: %s" % (timeout, " ".join(argv)))
+        r = Result(argv, proc)
+        check(r.rc >= 0, "scanner was killed by signal %d (a crash)\n%s" % (-r.rc, r.describe()))
+        check(r.rc in (0, 1, 2), "exit code %d is not one of the documented 0/1/2\n%s" % (r.rc, r.describe()))
+        return r
+
+    # ---- expectations ------------------------------------------------------
+    def expect_usage_error(self, r, *needles, prefix=PREFIX):
+        """Exit 2, nothing on stdout, exactly one stderr line naming the problem."""
+        check(r.rc == 2, "expected exit code 2\n" + r.describe())
+        check(r.out == "", "expected nothing on stdout\n" + r.describe())
+        lines = r.err.splitlines()
+        check(len(lines) == 1, "expected exactly one line on stderr, got %d\n%s" % (len(lines), r.describe()))
+        line = lines[0]
+        check(line.startswith(prefix), "stderr line does not start with %r\n%s" % (prefix, r.describe()))
+        check(line.count("sharedstate-scan:") == 1,
+              "the program name is repeated in the error line\n" + r.describe())
+        for n in needles:
+            check(n in line, "stderr line does not mention %r\n%s" % (n, r.describe()))
+        return line
+
+    def expect_tu_errors(self, r, files, strict=True):
+        """Exit 2; stderr is one 'sharedstate-scan: error: FILE: ...' line per failed TU.
+
+        strict: and nothing else (tests about something else pass strict=False, so
+        that one stray-output bug fails the tests about stderr, not all of them)."""
+        check(r.rc == 2, "expected exit code 2 (a TU failed)\n" + r.describe())
+        lines = r.err.splitlines()
+        for line in lines:
+            check(line.startswith(PREFIX) or not strict,
+                  "stray line on stderr (only one error line per failed TU is expected): %r\n%s"
+                  % (line, r.describe()))
+        lines = [l for l in lines if l.startswith(PREFIX)]
+        check(len(lines) == len(files),
+              "expected %d error line(s) on stderr, got %d\n%s" % (len(files), len(lines), r.describe()))
+        for f in files:
+            check(any(f in line for line in lines), "no stderr line names %r\n%s" % (f, r.describe()))
+
+    def expect_clean_stderr(self, r):
+        check(r.err == "", "expected nothing on stderr (compiler warnings are not the scanner's output)\n"
+              + r.describe())
+
+    def no_tmp_files(self, directory):
+        left = [n for n in os.listdir(directory) if ".tmp." in n]
+        check(not left, "temporary files left in %s: %s" % (directory, left))
+
+    # ---- reports -----------------------------------------------------------
+    def schema(self):
+        if self._schema is None:
+            try:
+                import jsonschema  # noqa: F401
+            except ImportError:
+                raise Failure("%s has no jsonschema module: install python3-jsonschema "
+                              "(bash scripts/install-deps.sh)" % sys.executable)
+            with open(os.path.join(self.source_dir, "docs", "report.schema.json")) as f:
+                self._schema = json.load(f)
+            jsonschema.Draft202012Validator.check_schema(self._schema)
+        return self._schema
+
+    def schema_errors(self, report):
+        import jsonschema
+        v = jsonschema.Draft202012Validator(self.schema())
+        return ["%s: %s" % ("/".join(str(p) for p in e.absolute_path) or "(top)", e.message)
+                for e in sorted(v.iter_errors(report), key=lambda e: list(map(str, e.absolute_path)))]
+
+    def report(self, text, where="report"):
+        """Parses a JSON report, validates it against the schema and checks its internal consistency."""
+        try:
+            rep = json.loads(text)
+        except ValueError as e:
+            raise Failure("%s is not JSON (%s): %r" % (where, e, text[:500]))
+        errs = self.schema_errors(rep)
+        check(not errs, "%s does not validate against docs/report.schema.json:\n  %s" % (where, "\n  ".join(errs[:20])))
+        f = rep["findings"]
+        s = rep["summary"]
+        check(s["findings"] == len(f), "summary.findings %d != %d findings" % (s["findings"], len(f)))
+        for key, field in (("by_kind", "kind"), ("by_verdict", "verdict"), ("by_category", "category")):
+            counts = {}
+            for x in f:
+                counts[str(x[field])] = counts.get(str(x[field]), 0) + 1
+            for k, n in s[key].items():
+                check(counts.get(k, 0) == n, "summary.%s[%s] is %d but %d findings have it" % (key, k, n, counts.get(k, 0)))
+            for k, n in counts.items():
+                check(s[key].get(k) == n, "summary.%s lacks %s (%d findings)" % (key, k, n))
+        ids = [x["id"] for x in f]
+        check(len(ids) == len(set(ids)), "finding ids are not unique: %s" % ids)
+        return rep
+
+    def read_report(self, path):
+        check(os.path.isfile(path), "no report at %s" % path)
+        with open(path) as fh:
+            return self.report(fh.read(), path)
+
+
+def symbols(rep):
+    return {x["symbol"]: x for x in rep["findings"]}
+
+
+def expect_symbols(rep, present=(), absent=()):
+    s = symbols(rep)
+    for name in present:
+        check(name in s, "expected a finding for %r; findings: %s" % (name, sorted(s)))
+    for name in absent:
+        check(name not in s, "unexpected finding for %r (it is not in the scanned TUs)" % name)
+    return s
+
+
+# Small TUs without standard headers: each parses in a few milliseconds.
+COUNTER_CPP = """\
+// reassigned at run time: category 4, not thread-safe
+int requests_served = 0;
+void handle_request() { ++requests_served; }
+"""
+LIMITS_CPP = """\
+// never written: category 1, thread-safe
+const int max_connections = 64;
+int default_port = 8080;
+int port() { return default_port; }
+"""
+BROKEN_CPP = """\
+int fine_before_the_error = 1;
+
+int broken(int x) { return x + ; }
+"""
+SAFE_ONLY_CPP = """\
+const int table[] = {1, 2, 3};
+constexpr long limit = 10;
+int never_written = 4;
+thread_local int per_thread = 0;
+int lookup(int i) {
+  int local = table[i] + never_written;
+  ++local;
+  ++per_thread;
+  return local + static_cast<int>(limit);
+}
+"""
+
+
+# ---------------------------------------------------------------------------
+# the tests
+# ---------------------------------------------------------------------------
+TESTS = {}
+
+
+def test(fn):
+    TESTS[fn.__name__.replace("_", "-")] = fn
+    return fn
+
+
+@test
+def no_database(c):
+    os.makedirs(c.path("build"))
+    os.makedirs(c.path("out"))
+    r = c.scan("-p", "build", "-o", "out/report.json")
+    c.expect_usage_error(r, "'build'", "compile_commands.json")
+    check(os.listdir(c.path("out")) == [], "files created in out/: %s" % os.listdir(c.path("out")))
+    # The default -p is the current directory.
+    r = c.scan(cwd=c.path("build"))
+    c.expect_usage_error(r, "compile_commands.json")
+
+
+@test
+def database_path_missing(c):
+    r = c.scan("-p", "no/such/dir", "-o", "report.json")
+    c.expect_usage_error(r, "no/such/dir")
+    check(not os.path.exists(c.path("report.json")), "a report was written")
+
+
+@test
+def malformed_database(c):
+    c.write("a.cpp", COUNTER_CPP)
+    complete = json.dumps([{"directory": c.work, "file": "a.cpp", "command": "clang++ -c a.cpp"}])
+    texts = [
+        "garbage{",
+        "",
+        "\x00\x01binary",
+        "[1, 2",
+        "[ @ ]",
+        '["unterminated',
+        '[{"directory": "/tmp", "file": ',
+        complete[:-1],  # truncated just before the closing bracket: a build still writing it
+    ]
+    failures = []
+    for i, text in enumerate(texts):
+        d = "db%d" % i
+        db = c.write(os.path.join(d, "compile_commands.json"), text)
+        for p in (d, db):  # -p accepts the directory or the file itself
+            try:
+                r = c.scan("-p", p, "-o", "report.json")
+                c.expect_usage_error(r, os.path.join(d, "compile_commands.json"))
+                check(not os.path.exists(c.path("report.json")), "a report was written")
+                c.no_tmp_files(c.work)
+            except Failure as e:
+                failures.append("database %r:\n%s" % (text, e))
+            if os.path.exists(c.path("report.json")):
+                os.remove(c.path("report.json"))
+    check(not failures, "\n\n".join(failures))
+
+
+@test
+def wrong_shape_database(c):
+    c.write("a.cpp", COUNTER_CPP)
+    shapes = [
+        {"directory": c.work, "file": "a.cpp", "arguments": ["clang++", "a.cpp"]},  # object, not array
+        [1, 2],
+        "compile_commands",
+        [{"file": "a.cpp"}],  # neither command nor arguments
+        [{"file": "a.cpp", "arguments": ["clang++", "a.cpp"]}],  # no directory
+        [{"directory": c.work, "file": "a.cpp", "arguments": "clang++ a.cpp"}],  # arguments not a list
+    ]
+    failures = []
+    for i, shape in enumerate(shapes):
+        d = "db%d" % i
+        c.write(os.path.join(d, "compile_commands.json"), json.dumps(shape))
+        try:
+            r = c.scan("-p", d, "-o", "report.json")
+            c.expect_usage_error(r, os.path.join(d, "compile_commands.json"))
+            check(not os.path.exists(c.path("report.json")), "a report was written")
+        except Failure as e:
+            failures.append("database %s:\n%s" % (json.dumps(shape), e))
+        if os.path.exists(c.path("report.json")):
+            os.remove(c.path("report.json"))
+    check(not failures, "\n\n".join(failures))
+
+
+@test
+def empty_database(c):
+    c.write("build/compile_commands.json", "[]")
+    r = c.scan("-p", "build", "-o", "report.json")
+    c.expect_usage_error(r, "build", "no files")
+    check(not os.path.exists(c.path("report.json")), "a report was written")
+
+
+@test
+def syntax_error_among_good(c):
+    c.write("good_a.cpp", COUNTER_CPP)
+    c.write("broken.cpp", BROKEN_CPP)
+    c.write("good_b.cpp", LIMITS_CPP)
+    c.default_db(["good_a.cpp", "broken.cpp", "good_b.cpp"])
+    r = c.scan("-p", ".", "-o", "report.json")
+    c.expect_tu_errors(r, ["broken.cpp"])
+    check(r.out == "", "stdout is not empty with -o\n" + r.describe())
+    rep = c.read_report(c.path("report.json"))
+    expect_symbols(rep, present=["requests_served", "max_connections", "default_port"])
+    check(len(rep["errors"]) == 1, "expected one error, got %s" % rep["errors"])
+    err = rep["errors"][0]
+    check(err["file"] == "broken.cpp", "the error names %r, not broken.cpp" % err["file"])
+    check(re.search(r"broken\.cpp:3:\d+", err["message"]),
+          "the message does not give the first compile error's location (broken.cpp:3:col): %r" % err["message"])
+    check(rep["summary"]["translation_units"] == 3, "summary.translation_units is not 3")
+    # The stderr line gives the same location.
+    check(re.search(r"broken\.cpp:3:\d+", r.err), "stderr does not locate the error\n" + r.describe())
+    c.no_tmp_files(c.work)
+
+
+@test
+def missing_listed_file(c):
+    c.write("a.cpp", COUNTER_CPP)
+    c.write("b.cpp", LIMITS_CPP)
+    c.default_db(["a.cpp", "gone.cpp", "b.cpp"])
+    r = c.scan("-p", ".")
+    c.expect_tu_errors(r, ["gone.cpp"])
+    rep = c.report(r.out, "stdout")
+    expect_symbols(rep, present=["requests_served", "max_connections"])
+    errs = {e["file"]: e["message"] for e in rep["errors"]}
+    check(list(errs) == ["gone.cpp"], "errors should name gone.cpp only: %s" % rep["errors"])
+    check("no such file" in errs["gone.cpp"].lower(), "message does not say the file is missing: %r" % errs["gone.cpp"])
+
+
+@test
+def file_not_in_database(c):
+    c.write("a.cpp", COUNTER_CPP)
+    c.write("other.cpp", LIMITS_CPP)
+    c.default_db(["a.cpp"])
+    r = c.scan("-p", ".", "a.cpp", "other.cpp", "nowhere.cpp")
+    c.expect_tu_errors(r, ["other.cpp", "nowhere.cpp"])
+    rep = c.report(r.out, "stdout")
+    expect_symbols(rep, present=["requests_served"], absent=["max_connections"])
+    errs = {e["file"]: e["message"] for e in rep["errors"]}
+    check(set(errs) == {"other.cpp", "nowhere.cpp"}, "errors: %s" % rep["errors"])
+    for f, m in errs.items():
+        check("not in the compilation database" in m, "%s: message does not say why: %r" % (f, m))
+
+
+@test
+def unknown_option(c):
+    c.write("a.cpp", COUNTER_CPP)
+    c.default_db(["a.cpp"])
+    c.expect_usage_error(c.scan("-p", ".", "--no-such-option"), "--no-such-option")
+    c.expect_usage_error(c.scan("-p", ".", "--no-such-option", "-o", "report.json"), "--no-such-option")
+    check(not os.path.exists(c.path("report.json")), "a report was written")
+    # Bad option values: LLVM's option parser prints these itself ("sharedstate-scan: for the -j
+    # option: ..."), so the "error: " part is not required here; one line naming the option is.
+    c.expect_usage_error(c.scan("-p", ".", "-j", "many"), "-j", "many", prefix="sharedstate-scan: ")
+    c.expect_usage_error(c.scan("-p", ".", "-o"), "-o", prefix="sharedstate-scan: ")
+
+
+@test
+def bad_format(c):
+    c.write("a.cpp", COUNTER_CPP)
+    c.default_db(["a.cpp"])
+    c.expect_usage_error(c.scan("-p", ".", "--format=xml"), "xml")
+    c.expect_usage_error(c.scan("-p", ".", "--format", "sarif-ish", "-o", "report.json"), "sarif-ish")
+    check(not os.path.exists(c.path("report.json")), "a report was written")
+    c.expect_usage_error(c.scan("-p", ".", "--format="), "format")
+
+
+@test
+def output_replaces_existing(c):
+    c.write("a.cpp", COUNTER_CPP)
+    c.default_db(["a.cpp"])
+    out = c.write("reports/report.json", "OLD REPORT, deliberately not JSON\n" * 1000)
+    before = os.stat(out).st_ino
+    r = c.scan("-p", ".", "-o", "reports/report.json")
+    check(r.rc == 1, "expected exit code 1 (a not-thread-safe finding)\n" + r.describe())
+    c.expect_clean_stderr(r)
+    check(r.out == "", "stdout is not empty with -o\n" + r.describe())
+    with open(out) as f:
+        text = f.read()
+    check("OLD REPORT" not in text, "the old report was not replaced whole")
+    expect_symbols(c.report(text, out), present=["requests_served"])
+    check(os.stat(out).st_ino != before,
+          "the report was rewritten in place (same inode), not replaced by a rename")
+    c.no_tmp_files(c.path("reports"))
+    # A scan that fails before reporting leaves the existing report alone.
+    r = c.scan("-p", "missing-build-dir", "-o", "reports/report.json")
+    c.expect_usage_error(r, "missing-build-dir")
+    with open(out) as f:
+        check(f.read() == text, "a failed scan changed the existing report")
+    c.no_tmp_files(c.path("reports"))
+    # Text reports go through the same path.
+    r = c.scan("-p", ".", "--format", "text", "-o", "reports/report.json")
+    check(r.rc == 1, r.describe())
+    with open(out) as f:
+        check(f.read().startswith("a.cpp:"), "the text report did not replace the JSON one")
+    c.no_tmp_files(c.path("reports"))
+
+
+@test
+def output_dir_missing(c):
+    c.write("a.cpp", COUNTER_CPP)
+    c.default_db(["a.cpp"])
+    before = sorted(os.listdir(c.work))
+    r = c.scan("-p", ".", "-o", "nodir/report.json")
+    c.expect_usage_error(r, "nodir/report.json")
+    check(not os.path.exists(c.path("nodir")), "the scanner created nodir/")
+    check(sorted(os.listdir(c.work)) == before, "files appeared: %s" % sorted(set(os.listdir(c.work)) - set(before)))
+    # -o naming an existing directory: an error, and the directory is untouched.
+    os.makedirs(c.path("adir"))
+    r = c.scan("-p", ".", "-o", "adir")
+    c.expect_usage_error(r, "adir")
+    check(os.path.isdir(c.path("adir")) and os.listdir(c.path("adir")) == [], "adir/ changed")
+    c.no_tmp_files(c.work)
+
+
+@test
+def output_dir_unwritable(c):
+    if os.geteuid() == 0:
+        raise Skip("running as root, who can write into a read-only directory")
+    c.write("a.cpp", COUNTER_CPP)
+    c.default_db(["a.cpp"])
+    os.makedirs(c.path("ro"))
+    os.chmod(c.path("ro"), 0o555)
+    try:
+        r = c.scan("-p", ".", "-o", "ro/report.json")
+        c.expect_usage_error(r, "ro/report.json")
+        check(os.listdir(c.path("ro")) == [], "files created in ro/: %s" % os.listdir(c.path("ro")))
+    finally:
+        os.chmod(c.path("ro"), 0o755)
+
+
+@test
+def gcc_only_flags(c):
+    c.write("a.cpp", COUNTER_CPP)
+    c.write("b.cpp", LIMITS_CPP)
+    gcc = ("-fconcepts-diagnostics-depth=2 -fipa-pta -fno-lifetime-dse -fdiagnostics-urls=never "
+           "-Wno-some-gcc-only-warning -Wsuggest-attribute=noreturn")
+    c.write_db([
+        ("a.cpp", "/usr/bin/g++ -std=gnu++17 -O2 %s -c a.cpp -o a.cpp.o" % gcc),
+        ("b.cpp", ["g++", "-std=gnu++17", *gcc.split(), "-Werror", "-c", "b.cpp", "-o", "b.cpp.o"]),
+    ])
+    r = c.scan("-p", ".")
+    check(r.rc == 1, "expected exit code 1 (GCC-only flags must not fail the TUs)\n" + r.describe())
+    rep = c.report(r.out, "stdout")
+    check(rep["errors"] == [], "errors: %s" % rep["errors"])
+    expect_symbols(rep, present=["requests_served", "max_connections", "default_port"])
+    c.expect_clean_stderr(r)
+
+
+WARNING_CPP = """\
+int hits = 0;
+int count_twice(int x) {
+  int unused = 1;
+  if (x = 2)
+    ++hits;
+  return hits;
+}
+"""
+
+
+@test
+def werror_project(c):
+    c.write("w.cpp", WARNING_CPP)
+    c.default_db(["w.cpp"], extra=["-Wall", "-Wextra", "-Werror"])
+    r = c.scan("-p", ".")
+    check(r.rc == 1, "expected exit code 1 (-Werror must not fail the TU)\n" + r.describe())
+    rep = c.report(r.out, "stdout")
+    check(rep["errors"] == [], "errors: %s" % rep["errors"])
+    expect_symbols(rep, present=["hits"])
+    check(symbols(rep)["hits"]["category"] == 4, "hits should be category 4")
+    c.expect_clean_stderr(r)
+
+
+@test
+def werror_specific_warnings(c):
+    c.write("w.cpp", WARNING_CPP + "int zero_length[0];\n")
+    c.default_db(["w.cpp"], extra=["-Wall", "-Werror=unused-variable", "-Werror=parentheses", "-pedantic-errors"])
+    r = c.scan("-p", ".")
+    check(r.rc == 1, "expected exit code 1 (-Werror=<warning> and -pedantic-errors must not fail the TU)\n"
+          + r.describe())
+    rep = c.report(r.out, "stdout")
+    check(rep["errors"] == [], "errors: %s" % rep["errors"])
+    expect_symbols(rep, present=["hits"])
+    c.expect_clean_stderr(r)
+
+
+@test
+def positional_restricts(c):
+    c.write("src/a.cpp", "int a_counter = 0;\nvoid a() { ++a_counter; }\n")
+    c.write("src/b.cpp", "int b_counter = 0;\nvoid b() { ++b_counter; }\n")
+    c.write("src/c.cpp", "int c_counter = 0;\nvoid c() { c_counter += 2; }\n")
+    c.write_db([(os.path.join("src", f), ["clang++", "-std=c++17", "-c", os.path.join("src", f)])
+                for f in ("a.cpp", "b.cpp", "c.cpp")], rel_dir="build")
+    for spelling in ("src/a.cpp", "./src/a.cpp", "src/../src/a.cpp", c.path("src", "a.cpp")):
+        r = c.scan("-p", "build", spelling)
+        check(r.rc == 1, "%s: expected exit code 1\n%s" % (spelling, r.describe()))
+        c.expect_clean_stderr(r)
+        rep = c.report(r.out, "stdout")
+        expect_symbols(rep, present=["a_counter"], absent=["b_counter", "c_counter"])
+        check(rep["summary"]["translation_units"] == 1, "%s: translation_units != 1" % spelling)
+    # Positional paths are relative to the current directory, not to -p.
+    r = c.scan("-p", "../build", "a.cpp", "c.cpp", cwd=c.path("src"))
+    check(r.rc == 1, r.describe())
+    rep = c.report(r.out, "stdout")
+    expect_symbols(rep, present=["a_counter", "c_counter"], absent=["b_counter"])
+    check(rep["summary"]["translation_units"] == 2, "translation_units != 2")
+    # Without positionals every TU is scanned.
+    rep = c.report(c.scan("-p", "build").out, "stdout")
+    expect_symbols(rep, present=["a_counter", "b_counter", "c_counter"])
+
+
+@test
+def schema_fixtures(c):
+    fixtures = os.path.join(c.source_dir, "fixtures")
+    files = sorted(glob.glob(os.path.join(fixtures, "globals", "*.cpp")))
+    check(files, "no fixtures under %s/globals" % fixtures)
+    c.write_db([(f, ["clang++", "-std=c++17", "-I" + os.path.join(fixtures, "include"), "-c", f]) for f in files])
+    r = c.scan("-p", ".", "--root", c.source_dir, "-j", "2")
+    check(r.rc in (0, 1), "fixtures should scan without errors\n" + r.describe())
+    rep = c.report(r.out, "the report over fixtures/globals")
+    check(rep["errors"] == [], "errors: %s" % rep["errors"])
+    check(rep["findings"], "no findings over fixtures/globals")
+    check(rep["root"] == c.source_dir, "root is %r, not --root %r" % (rep["root"], c.source_dir))
+    for x in rep["findings"]:
+        check(x["location"]["file"].startswith("fixtures/globals/"),
+              "location not relative to --root: %s" % x["location"])
+    check({x["verdict"] for x in rep["findings"]} >= {"thread-safe", "not-thread-safe"},
+          "expected both safe and unsafe findings among the fixtures")
+    check(any(x["evidence"] for x in rep["findings"]), "no evidence anywhere")
+
+
+@test
+def schema_report_with_errors(c):
+    c.write("a.cpp", COUNTER_CPP)
+    c.write("broken.cpp", BROKEN_CPP)
+    c.default_db(["a.cpp", "broken.cpp", "gone.cpp"])
+    r = c.scan("-p", ".", "a.cpp", "broken.cpp", "gone.cpp", "stray.cpp", "-o", "report.json")
+    c.expect_tu_errors(r, ["broken.cpp", "gone.cpp", "stray.cpp"], strict=False)
+    rep = c.read_report(c.path("report.json"))
+    check({e["file"] for e in rep["errors"]} == {"broken.cpp", "gone.cpp", "stray.cpp"},
+          "errors: %s" % rep["errors"])
+    expect_symbols(rep, present=["requests_served"])
+
+
+@test
+def schema_rejects_drift(c):
+    """The schema is strict where the scanner is in control: drift fails validation."""
+    c.write("a.cpp", COUNTER_CPP + LIMITS_CPP)
+    c.default_db(["a.cpp"])
+    r = c.scan("-p", ".")
+    good = c.report(r.out, "stdout")
+    check(any(x["evidence"] for x in good["findings"]), "need a finding with evidence")
+
+    def mutated(fn):
+        rep = json.loads(json.dumps(good))
+        fn(rep)
+        return rep
+
+    def first_with_evidence(rep):
+        return next(x for x in rep["findings"] if x["evidence"])
+
+    cases = {
+        "unknown top-level field": lambda r: r.__setitem__("extra", 1),
+        "version 2": lambda r: r.__setitem__("version", 2),
+        "missing errors": lambda r: r.pop("errors"),
+        "unknown tool field": lambda r: r["tool"].__setitem__("build", "x"),
+        "unknown finding field": lambda r: r["findings"][0].__setitem__("severity", "high"),
+        "uppercase id": lambda r: r["findings"][0].__setitem__("id", r["findings"][0]["id"].upper()),
+        "short id": lambda r: r["findings"][0].__setitem__("id", "abc"),
+        "category 5": lambda r: r["findings"][0].__setitem__("category", 5),
+        "unknown check": lambda r: r["findings"][0].__setitem__("check", "sharedstate-everything"),
+        "check/kind mismatch": lambda r: r["findings"][0].__setitem__("check", "sharedstate-function-local-static"),
+        "category 1 not thread-safe": lambda r: r["findings"][0].update(category=1, verdict="not-thread-safe"),
+        "unknown verdict": lambda r: r["findings"][0].__setitem__("verdict", "maybe"),
+        "unknown qualifier": lambda r: r["findings"][0].__setitem__("qualifiers", ["volatile"]),
+        "line 0": lambda r: r["findings"][0]["location"].__setitem__("line", 0),
+        "unknown evidence what": lambda r: first_with_evidence(r)["evidence"][0].__setitem__("what", "write"),
+        "unknown phase": lambda r: first_with_evidence(r)["evidence"][0].__setitem__("phase", "startup"),
+        "unknown sync": lambda r: first_with_evidence(r)["evidence"][0].__setitem__("synchronized", "mutex"),
+        "unknown evidence field": lambda r: first_with_evidence(r)["evidence"][0].__setitem__("thread", 1),
+        "missing summary count": lambda r: r["summary"]["by_verdict"].pop("thread-safe"),
+        "category 5 in summary": lambda r: r["summary"]["by_category"].__setitem__("5", 0),
+        "error without message": lambda r: r["errors"].append({"file": "x.cpp"}),
+        "multi-line error": lambda r: r["errors"].append({"file": "x.cpp", "message": "a\nb"}),
+    }
+    for name, fn in cases.items():
+        check(c.schema_errors(mutated(fn)), "the schema accepts a report with %s" % name)
+    # Reserved future kinds are accepted with their checks.
+    future = mutated(lambda r: r["findings"][0].update(kind="lazy-init", check="sharedstate-lazy-init"))
+    future["summary"]["by_kind"]["lazy-init"] = 0
+    check(not c.schema_errors(future), "reserved kind lazy-init rejected: %s" % c.schema_errors(future))
+
+
+TEXT_CPP = COUNTER_CPP + LIMITS_CPP + """\
+struct Registry { static int entries; };
+int Registry::entries = 0;
+void add_entry() { Registry::entries += 1; }
+int next_id() { static int id = 0; return ++id; }
+"""
+
+
+@test
+def text_format(c):
+    c.write("server.cpp", TEXT_CPP)
+    c.write("broken.cpp", BROKEN_CPP)
+    c.default_db(["server.cpp", "broken.cpp"])
+    r = c.scan("-p", ".", "--format", "text", "server.cpp")
+    check(r.rc == 1, "expected exit code 1\n" + r.describe())
+    c.expect_clean_stderr(r)
+    lines = r.out.splitlines()
+    warnings = [l for l in lines if ": warning: " in l]
+    for l in warnings:
+        check(WARNING_LINE.match(l), "warning line not in compiler style: %r" % l)
+    for name, check_id in (("requests_served", "sharedstate-mutable-global"),
+                           ("Registry::entries", "sharedstate-mutable-static-member"),
+                           ("next_id::id", "sharedstate-function-local-static")):
+        check(any(name.split("::")[-1] in l and l.endswith("[%s]" % check_id) for l in warnings),
+              "no warning for %s [%s]:\n%s" % (name, check_id, r.out))
+    check(all(l.startswith("server.cpp:") for l in warnings), "warning paths not relative to the root")
+    check(not any("max_connections" in l for l in lines if not l.startswith("  ")),
+          "a thread-safe variable is reported without --all:\n" + r.out)
+    # The summary table, one row per category.
+    check(any(l.startswith("shared variables by category (") for l in lines), "no summary table:\n" + r.out)
+    rows = {}
+    for l in lines:
+        m = re.match(r"^  ([1-4])  (.+?)\s+(\d+)(?:  (.*))?$", l)
+        if m:
+            rows[int(m.group(1))] = (int(m.group(3)), m.group(4) or "")
+    check(sorted(rows) == [1, 2, 3, 4], "summary table rows for categories 1-4 missing:\n" + r.out)
+    check(rows[1][0] == 2 and "max_connections" in rows[1][1] and "default_port" in rows[1][1],
+          "category 1 row: %s" % (rows[1],))
+    check(rows[4][0] == 3, "category 4 row should count 3 variables: %s" % (rows[4],))
+
+    # --all adds a note line, in the same style, for every thread-safe finding.
+    r = c.scan("-p", ".", "--format", "text", "--all", "server.cpp")
+    check(r.rc == 1, r.describe())
+    notes = [l for l in r.out.splitlines() if NOTE_FINDING_LINE.match(l)]
+    for name in ("max_connections", "default_port"):
+        check(any("'%s'" % name in l for l in notes), "--all: no note line for %s:\n%s" % (name, r.out))
+    where = next(l for l in notes if "'default_port'" in l).split(": note: ")[0]
+    check(any(l.startswith(where + ": note: ") and "const" in l and "'default_port'" not in l
+              for l in r.out.splitlines()),
+          "--all: no const/constexpr hint at %s for default_port:\n%s" % (where, r.out))
+    warnings_all = [l for l in r.out.splitlines() if ": warning: " in l]
+    check(warnings_all == warnings, "--all changed the warning lines")
+
+    # Failed TUs appear in the text report too.
+    r = c.scan("-p", ".", "--format", "text")
+    c.expect_tu_errors(r, ["broken.cpp"], strict=False)
+    check(any(l.startswith("broken.cpp: error: ") for l in r.out.splitlines()),
+          "the text report does not list the failed TU:\n" + r.out)
+
+
+@test
+def exit_codes(c):
+    c.write("safe.cpp", SAFE_ONLY_CPP)
+    c.write("locked.cpp", """\
+#include <mutex>
+std::mutex m;
+long total = 0;
+void add(long n) { std::lock_guard<std::mutex> g(m); total += n; }
+""")
+    c.write("unsafe.cpp", COUNTER_CPP)
+    c.default_db(["safe.cpp", "locked.cpp", "unsafe.cpp"])
+    for fmt in ("json", "text"):
+        r = c.scan("-p", ".", "--format", fmt, "safe.cpp")
+        check(r.rc == 0, "only thread-safe variables: expected exit code 0\n" + r.describe())
+        c.expect_clean_stderr(r)
+    rep = c.report(c.scan("-p", ".", "safe.cpp").out, "stdout")
+    # constexpr, thread_local and locals are never findings.
+    s = expect_symbols(rep, present=["table", "never_written"], absent=["limit", "per_thread", "local"])
+    check(all(x["verdict"] == "thread-safe" for x in s.values()), "not all thread-safe: %s" % s)
+    r = c.scan("-p", ".", "safe.cpp", "locked.cpp")
+    check(r.rc == 0, "writes under a lock: expected exit code 0\n" + r.describe())
+    check(symbols(c.report(r.out))["total"]["verdict"] == "probably-thread-safe", "total is not probably-thread-safe")
+    for fmt in ("json", "text"):
+        r = c.scan("-p", ".", "--format", fmt, "safe.cpp", "unsafe.cpp")
+        check(r.rc == 1, "a not-thread-safe variable: expected exit code 1\n" + r.describe())
+        c.expect_clean_stderr(r)
+
+
+PARALLEL_FILES = {
+    "globals.h": "extern int shared_total;\ninline int header_hits = 0;\n",
+    "definition.cpp": '#include "globals.h"\nint shared_total = 0;\n',
+    "writer.cpp": '#include "globals.h"\nvoid add(int n) { shared_total += n; ++header_hits; }\n',
+    "reader.cpp": '#include "globals.h"\nint read() { return shared_total + header_hits; }\n',
+    "memo.h": "template <class T> struct Memo { static T last; static void set(T v) { last = v; } };\n"
+              "template <class T> T Memo<T>::last{};\n",
+    "ints.cpp": '#include "memo.h"\nvoid remember(int v) { Memo<int>::set(v); }\n',
+    "longs.cpp": '#include "memo.h"\nvoid remember(long v) { Memo<long>::set(v); }\n',
+    "local.cpp": "int next() { static int n = 0; return ++n; }\nconst char *name() { static const char *s = \"x\"; return s; }\n",
+    "broken.cpp": BROKEN_CPP,
+}
+
+
+@test
+def parallel_deterministic(c):
+    for name, text in PARALLEL_FILES.items():
+        c.write(name, text)
+    units = sorted(n for n in PARALLEL_FILES if n.endswith(".cpp"))
+    c.default_db(units + ["gone.cpp"])
+    runs = {}
+    for jobs in ("1", "2", "2", "4", "1"):
+        r = c.scan("-p", ".", "-j", jobs)
+        c.expect_tu_errors(r, ["broken.cpp", "gone.cpp"], strict=False)
+        runs.setdefault(jobs, []).append(r)
+    reference = runs["1"][0]
+    rep = c.report(reference.out, "-j 1 report")
+    s = expect_symbols(rep, present=["shared_total", "header_hits", "next::n"])
+    check(s["shared_total"]["category"] == 4, "shared_total (written in another TU) should be category 4")
+    check(len([x for x in rep["findings"] if x["symbol"].startswith("Memo")]) == 1,
+          "the template static member should be one finding: %s" % [x["symbol"] for x in rep["findings"]])
+    for jobs, rs in runs.items():
+        for r in rs:
+            check(r.out == reference.out, "-j %s report differs from -j 1" % jobs)
+            mine = [l for l in r.err.splitlines() if l.startswith(PREFIX)]
+            ref = [l for l in reference.err.splitlines() if l.startswith(PREFIX)]
+            check(mine == ref, "-j %s error lines differ from -j 1:\n%s\nvs\n%s" % (jobs, mine, ref))
+
+
+@test
+def unreadable_file(c):
+    if os.geteuid() == 0:
+        raise Skip("running as root, who can read a file without read permission")
+    c.write("a.cpp", COUNTER_CPP)
+    c.write("secret.cpp", LIMITS_CPP)
+    c.default_db(["a.cpp", "secret.cpp"])
+    os.chmod(c.path("secret.cpp"), 0)
+    try:
+        r = c.scan("-p", ".")
+        c.expect_tu_errors(r, ["secret.cpp"])
+        rep = c.report(r.out, "stdout")
+        expect_symbols(rep, present=["requests_served"], absent=["max_connections"])
+        errs = {e["file"]: e["message"] for e in rep["errors"]}
+        check(list(errs) == ["secret.cpp"], "errors: %s" % rep["errors"])
+        check("permission denied" in errs["secret.cpp"].lower(), "message: %r" % errs["secret.cpp"])
+    finally:
+        os.chmod(c.path("secret.cpp"), 0o644)
+
+
+@test
+def unreadable_database(c):
+    if os.geteuid() == 0:
+        raise Skip("running as root, who can read a file without read permission")
+    c.write("a.cpp", COUNTER_CPP)
+    db = c.default_db(["a.cpp"])
+    os.chmod(db, 0)
+    try:
+        r = c.scan("-p", ".", "-o", "report.json")
+        c.expect_usage_error(r, "compile_commands.json", "permission denied")
+        check(not os.path.exists(c.path("report.json")), "a report was written")
+    finally:
+        os.chmod(db, 0o644)
+
+
+# ---------------------------------------------------------------------------
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scanner")
+    ap.add_argument("--source-dir")
+    ap.add_argument("--work-dir")
+    ap.add_argument("--keep", action="store_true", help="keep the test directory even when the test passes")
+    ap.add_argument("--list", action="store_true", help="print the test names, one a line")
+    ap.add_argument("test", nargs="?")
+    a = ap.parse_args()
+    if a.list:
+        print("\n".join(TESTS))
+        return 0
+    if not (a.scanner and a.source_dir and a.work_dir and a.test):
+        ap.error("--scanner, --source-dir, --work-dir and a test name are required")
+    if a.test not in TESTS:
+        ap.error("unknown test %r; known: %s" % (a.test, ", ".join(TESTS)))
+    if not os.access(a.scanner, os.X_OK):
+        print("FAIL: no scanner binary at %s" % a.scanner)
+        return 1
+    os.makedirs(a.work_dir, exist_ok=True)
+    work = os.path.realpath(tempfile.mkdtemp(prefix=a.test + ".", dir=a.work_dir))
+    ctx = Context(os.path.realpath(a.scanner), os.path.realpath(a.source_dir), work)
+    try:
+        TESTS[a.test](ctx)
+    except Skip as e:
+        print("SKIPPED: %s: %s" % (a.test, e))
+        shutil.rmtree(work, ignore_errors=True)
+        return SKIP
+    except Failure as e:
+        print("FAIL: %s\n%s\n(test directory kept: %s)" % (a.test, e, work))
+        return 1
+    print("PASS: %s" % a.test)
+    if not a.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
