@@ -208,7 +208,7 @@ void describe(const SharedVariable &V, Finding &F, bool Reassigned, bool Escaped
                   ") and is meant to be shared (" + Cat + ", thread-safe)";
     else
       F.message = S + " is never written after initialization (" + Cat + ", thread-safe)";
-    if (!V.isConst && !V.isSyncPrimitive && !V.isReference)
+    if (!V.isConst && !V.isSyncPrimitive && !V.isReference && !V.hasSyncMembers)
       F.hint = std::string("nothing writes it: declare it ") +
                (V.init == InitKind::Dynamic ? "const" : "constexpr or const") + " to say so";
     return;

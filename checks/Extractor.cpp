@@ -31,6 +31,7 @@
 #include <llvm/Support/Path.h>
 
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <tuple>
 
@@ -86,6 +87,11 @@ bool isMutableLValueRef(QualType T) {
   return false;
 }
 
+/// T& or T&& to non-const: a forwarding reference after deduction.
+bool isMutableReference(QualType T) {
+  return T->isReferenceType() && !T.getNonReferenceType().isConstQualified();
+}
+
 /// Iterators, smart pointers, optional: classes you write through.
 bool isPointerLikeClass(QualType T) {
   const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
@@ -125,7 +131,7 @@ public:
       : Ctx(Ctx), SM(Ctx.getSourceManager()), Opts(Opts), Policy(Ctx.getPrintingPolicy()) {
     Policy.SuppressInlineNamespace = true;
     Policy.SuppressTagKeyword = true;
-    Policy.PrintCanonicalTypes = false;
+    Policy.AnonymousTagLocations = false; // "(lambda)", not a machine-specific path
     for (const auto *List : {&Opts.syncTypes, &Opts.lockGuardTypes, &Opts.sharedLockGuardTypes,
                              &Opts.onceFunctions, &Opts.lockFunctions, &Opts.sharedLockFunctions,
                              &Opts.unlockFunctions})
@@ -188,7 +194,7 @@ public:
   bool VisitVarDecl(VarDecl *V) {
     // The out-of-line definition of a class template's static member belongs
     // to the pattern: it is reported through the instantiations, if any.
-    if (V->getDeclContext()->isDependentContext())
+    if (V->getDeclContext()->isDependentContext() || V->getDescribedVarTemplate())
       return true;
     if (isSharedVariable(V)) {
       const VarDecl *Canon = canonicalVariable(V);
@@ -221,7 +227,7 @@ public:
       // A forwarding reference bound to an lvalue: writes through it are
       // writes to whatever the call sites passed (see argument()).
       if (const auto *F = dyn_cast_or_null<FunctionDecl>(P->getDeclContext());
-          F && isMutableLValueRef(P->getType()) && isForwardingReference(F, P->getFunctionScopeIndex()))
+          F && isMutableReference(P->getType()) && isForwardingReference(F, P->getFunctionScopeIndex()))
         follow(AccessTarget{"", parameterKey(F, P->getFunctionScopeIndex())}, State::Object, true);
       return true;
     }
@@ -341,6 +347,29 @@ private:
     return It->second;
   }
 
+  /// How many static locals of the same name precede V in its function.
+  static unsigned sameNameOrdinal(const FunctionDecl *FD, const VarDecl *V) {
+    unsigned Before = 0;
+    bool Found = false;
+    std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
+      if (!S || Found)
+        return;
+      if (const auto *DS = dyn_cast<DeclStmt>(S))
+        for (const Decl *D : DS->decls())
+          if (const auto *Other = dyn_cast<VarDecl>(D); Other && Other->isStaticLocal() && Other->getName() == V->getName()) {
+            if (Other->getCanonicalDecl() == V->getCanonicalDecl()) {
+              Found = true;
+              return;
+            }
+            ++Before;
+          }
+      for (const Stmt *Child : S->children())
+        Walk(Child);
+    };
+    Walk(FD->getBody());
+    return Found ? Before : 0;
+  }
+
   static const VarDecl *findStaticLocal(const Stmt *S, llvm::StringRef Name) {
     if (!S)
       return nullptr;
@@ -378,12 +407,44 @@ private:
   /// local is keyed by its function and its name instead.
   std::string variableKey(const VarDecl *Canon) {
     if (Canon->isStaticLocal())
-      if (const auto *FD = dyn_cast_or_null<FunctionDecl>(Canon->getParentFunctionOrMethod()))
-        return "local:" + functionKey(FD) + "::" + Canon->getNameAsString();
+      if (const auto *FD = dyn_cast_or_null<FunctionDecl>(Canon->getParentFunctionOrMethod())) {
+        std::string Key = "local:" + functionKey(FD) + "::" + Canon->getNameAsString();
+        // Two statics of one name in different blocks of a function.
+        if (unsigned N = sameNameOrdinal(FD, Canon))
+          Key += "#" + std::to_string(N);
+        return Key;
+      }
     return declKey(Canon);
   }
 
-  std::string functionKey(const FunctionDecl *FD) { return declKey(FD->getCanonicalDecl()); }
+  /// Clang gives every lambda at namespace scope of a file the same USR, and
+  /// lambdas elsewhere one holding their file offset. A lambda is keyed by
+  /// where it lives (its context declaration or enclosing function) and its
+  /// index there instead.
+  std::string functionKey(const FunctionDecl *FD) {
+    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+    if (!MD || !MD->getParent()->isLambda())
+      return declKey(FD->getCanonicalDecl());
+    const CXXRecordDecl *Closure = MD->getParent();
+    const Decl *Context = Closure->getLambdaContextDecl();
+    if (!Context)
+      Context = dyn_cast_or_null<Decl>(Closure->getDeclContext());
+    if (!Context || isa<TranslationUnitDecl, NamespaceDecl>(Context)) {
+      // No context Clang numbers lambdas in (the initializer of a non-inline
+      // variable): its position is all that tells two such lambdas apart.
+      clang::SourceLocation L = SM.getExpansionLoc(Closure->getLocation());
+      return "lambda@" + relative(location(L).file) + ":" + std::to_string(SM.getFileOffset(L));
+    }
+    std::string Where;
+    if (const auto *F = dyn_cast_or_null<FunctionDecl>(Context))
+      Where = functionKey(F);
+    else if (const auto *V = dyn_cast_or_null<VarDecl>(Context))
+      Where = V->hasGlobalStorage() ? variableKey(canonicalVariable(V)) : declKey(V);
+    else if (Context)
+      Where = declKey(Context);
+    return "lambda:" + Where + "#" + std::to_string(Closure->getLambdaIndexInContext()) + "@" +
+           relative(location(Closure->getLocation()).file);
+  }
 
   std::string parameterKey(const FunctionDecl *F, unsigned Index) {
     return "param:" + functionKey(F) + "#" + std::to_string(Index);
@@ -502,10 +563,36 @@ private:
   std::optional<std::string> syncType(QualType T) {
     if (auto Name = classIn(T, Opts.syncTypes))
       return Name;
+    // C types are known by their typedef: pthread_mutex_t, pthread_spinlock_t.
+    for (QualType Cur = Ctx.getBaseElementType(T.getNonReferenceType());;) {
+      if (const auto *TT = Cur->getAs<TypedefType>()) {
+        std::string Name = TT->getDecl()->getQualifiedNameAsString();
+        if (Names[&Opts.syncTypes].count(Name))
+          return Name;
+        Cur = TT->getDecl()->getUnderlyingType();
+        continue;
+      }
+      break;
+    }
     if (const auto *RD = Ctx.getBaseElementType(T.getNonReferenceType())->getAsCXXRecordDecl();
         RD && RD->hasAttr<CapabilityAttr>())
       return RD->getQualifiedNameAsString();
     return std::nullopt;
+  }
+
+  /// A class with a synchronization object among its fields (or its bases'):
+  /// it cannot be made const, whatever else is written.
+  bool hasSyncMember(QualType T) {
+    const auto *RD = Ctx.getBaseElementType(T.getNonReferenceType())->getAsCXXRecordDecl();
+    if (!RD || !RD->hasDefinition())
+      return false;
+    for (const FieldDecl *F : RD->fields())
+      if (syncType(F->getType()) || (F->getType()->getAsCXXRecordDecl() != RD && hasSyncMember(F->getType())))
+        return true;
+    for (const CXXBaseSpecifier &B : RD->bases())
+      if (hasSyncMember(B.getType()))
+        return true;
+    return false;
   }
 
   SharedVariable describeVariable(const VarDecl *Canon) {
@@ -529,6 +616,7 @@ private:
       S.isSyncPrimitive = true;
       S.syncType = *Sync;
     }
+    S.hasSyncMembers = hasSyncMember(T);
     for (const VarDecl *R : Canon->redecls())
       S.isGuarded = S.isGuarded || R->hasAttr<GuardedByAttr>() || R->hasAttr<PtGuardedByAttr>();
     S.init = initKind(Def);
@@ -613,6 +701,11 @@ private:
       const CXXMethodDecl *M = MC->getMethodDecl();
       if (!M || !M->getDeclName().isIdentifier())
         return std::nullopt;
+      // Thread-safety annotations say what a method does, whatever its name.
+      if (const auto *A = M->getAttr<AcquireCapabilityAttr>())
+        return A->isShared() ? LockState::Shared : LockState::Exclusive;
+      if (M->hasAttr<ReleaseCapabilityAttr>())
+        return LockState::None;
       QualType ObjT = MC->getImplicitObjectArgument()->getType();
       if (ObjT->isPointerType())
         ObjT = ObjT->getPointeeType();
@@ -915,7 +1008,7 @@ private:
       // Whether a forwarding reference writes depends on the callee's body:
       // the parameter becomes an alias of the object, and writes through it
       // inside the instantiation (followed in VisitDeclRefExpr) land here.
-      if (St == State::Object && isMutableLValueRef(PT))
+      if (St == State::Object && isMutableReference(PT))
         ReturnAliases.push_back({parameterKey(F, Arg), T, Whole});
       return Read;
     }

@@ -92,6 +92,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                     {"sync_primitive", V.isSyncPrimitive},
                     {"sync_type", V.syncType},
                     {"guarded", V.isGuarded},
+                    {"sync_members", V.hasSyncMembers},
                     {"init", toString(V.init)}});
   auto &Accesses = J["accesses"] = nlohmann::json::array();
   for (const Access &A : F.accesses)
@@ -135,6 +136,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     S.isSyncPrimitive = V.value("sync_primitive", false);
     S.syncType = V.value("sync_type", "");
     S.isGuarded = V.value("guarded", false);
+    S.hasSyncMembers = V.value("sync_members", false);
     S.init = require<InitKind>(InitKindNames, V.at("init"), "initializer kind");
     F.variables.push_back(std::move(S));
   }

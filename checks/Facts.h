@@ -59,6 +59,7 @@ struct SharedVariable {
   bool isSyncPrimitive = false;   ///< type is a synchronization object (mutex, atomic, ...)
   std::string syncType;           ///< which synchronization type matched
   bool isGuarded = false;         ///< annotated guarded_by / pt_guarded_by
+  bool hasSyncMembers = false;    ///< a mutex/atomic among its fields: cannot be const
   InitKind init = InitKind::None;
 };
 

@@ -21,7 +21,15 @@ AnalysisOptions AnalysisOptions::defaults() {
                  "std::latch",
                  "std::barrier",
                  "std::counting_semaphore",
-                 "std::binary_semaphore"};
+                 "std::binary_semaphore",
+                 // POSIX, matched by typedef name.
+                 "pthread_mutex_t",
+                 "pthread_rwlock_t",
+                 "pthread_spinlock_t",
+                 "pthread_cond_t",
+                 "pthread_once_t",
+                 "pthread_barrier_t",
+                 "sem_t"};
   O.lockGuardTypes = {"std::lock_guard", "std::unique_lock", "std::scoped_lock"};
   O.sharedLockGuardTypes = {"std::shared_lock"};
   O.onceFunctions = {"std::call_once"};

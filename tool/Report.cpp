@@ -141,8 +141,8 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
      << Verdicts[Verdict::ProbablyThreadSafe] << " probably thread-safe, " << Verdicts[Verdict::ThreadSafe]
      << " thread-safe\n";
   if (!In.errors.empty())
-    OS << In.errors.size() << " translation unit" << (In.errors.size() == 1 ? "" : "s")
-       << " failed; their results may be incomplete\n";
+    OS << In.errors.size() << (In.errors.size() == 1 ? " translation unit failed; its" : " translation units failed; their")
+       << " results may be incomplete\n";
   return OS.str();
 }
 

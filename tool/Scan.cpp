@@ -88,7 +88,8 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
       return true;
     }
     llvm::StringRef Rest = Arg.drop_front(Name.size());
-    Out = (Name.starts_with("--") ? Rest.drop_front(1) : Rest).str(); // --name=value / -pvalue
+    Rest.consume_front("="); // --name=value, -j=4
+    Out = Rest.str();        // or -j4
     return true;
   };
   auto Matches = [](llvm::StringRef Arg, llvm::StringRef Name) {
@@ -290,6 +291,8 @@ int main(int argc, const char **argv) {
   } else {
     for (const std::string &S : CL.sources)
       Files.push_back(absolute(S));
+    std::sort(Files.begin(), Files.end());
+    Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
   }
 
   ScanOptions Opts;

@@ -15,12 +15,18 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/Basic/Diagnostic.h>
 #include <clang/Basic/SourceManager.h>
+#include <clang/Basic/Version.h>
+#if CLANG_VERSION_MAJOR >= 22
+#include <clang/Options/Options.h>
+#else
 #include <clang/Driver/Options.h>
+#endif
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendAction.h>
 #include <clang/Tooling/ArgumentsAdjusters.h>
 #include <clang/Tooling/CompilationDatabase.h>
 #include <clang/Tooling/Tooling.h>
+#include <llvm/ADT/STLExtras.h>
 #include <llvm/Option/ArgList.h>
 #include <llvm/Option/OptTable.h>
 #include <llvm/Support/FileSystem.h>
@@ -90,6 +96,13 @@ private:
   TUFacts &Out;
 };
 
+// The driver's option table moved from clang::driver to clang in LLVM 22.
+#if CLANG_VERSION_MAJOR >= 22
+namespace DriverOptions = ::clang;
+#else
+namespace DriverOptions = ::clang::driver;
+#endif
+
 /// Drops arguments the Clang driver does not recognize (-fconcepts-diagnostics-depth=2 ...).
 ArgumentsAdjuster stripUnknownArguments() {
   return [](const CommandLineArguments &Args, llvm::StringRef) {
@@ -99,10 +112,10 @@ ArgumentsAdjuster stripUnknownArguments() {
     for (size_t I = 1; I < Args.size(); ++I)
       Argv.push_back(Args[I].c_str());
     unsigned MissingIndex = 0, MissingCount = 0;
-    llvm::opt::InputArgList Parsed = driver::getDriverOptTable().ParseArgs(
-        Argv, MissingIndex, MissingCount, llvm::opt::Visibility(driver::options::ClangOption));
+    llvm::opt::InputArgList Parsed = DriverOptions::getDriverOptTable().ParseArgs(
+        Argv, MissingIndex, MissingCount, llvm::opt::Visibility(DriverOptions::options::ClangOption));
     std::set<unsigned> Unknown;
-    for (const llvm::opt::Arg *A : Parsed.filtered(driver::options::OPT_UNKNOWN))
+    for (const llvm::opt::Arg *A : Parsed.filtered(DriverOptions::options::OPT_UNKNOWN))
       Unknown.insert(A->getIndex());
     CommandLineArguments Out{Args[0]};
     for (size_t I = 1; I < Args.size(); ++I)
@@ -137,7 +150,8 @@ TUResult scanOne(const CompilationDatabase &DB, const std::string &File, const S
   Tool.appendArgumentsAdjuster(getClangStripDependencyFileAdjuster());
   Tool.appendArgumentsAdjuster(stripUnknownArguments());
   Tool.appendArgumentsAdjuster(getClangSyntaxOnlyAdjuster());
-  for (const std::string &A : Opts.extraArgsBefore)
+  // Each is inserted right after the compiler: add them last to first.
+  for (const std::string &A : llvm::reverse(Opts.extraArgsBefore))
     Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(A.c_str(), ArgumentInsertPosition::BEGIN));
   if (!Opts.resourceDir.empty())
     Tool.appendArgumentsAdjuster(

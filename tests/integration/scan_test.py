@@ -392,10 +392,10 @@ def unknown_option(c):
     c.expect_usage_error(c.scan("-p", ".", "--no-such-option"), "--no-such-option")
     c.expect_usage_error(c.scan("-p", ".", "--no-such-option", "-o", "report.json"), "--no-such-option")
     check(not os.path.exists(c.path("report.json")), "a report was written")
-    # Bad option values: LLVM's option parser prints these itself ("sharedstate-scan: for the -j
-    # option: ..."), so the "error: " part is not required here; one line naming the option is.
-    c.expect_usage_error(c.scan("-p", ".", "-j", "many"), "-j", "many", prefix="sharedstate-scan: ")
-    c.expect_usage_error(c.scan("-p", ".", "-o"), "-o", prefix="sharedstate-scan: ")
+    # Bad option values: one "error:" line naming the option and the value.
+    c.expect_usage_error(c.scan("-p", ".", "-j", "many"), "-j", "many")
+    c.expect_usage_error(c.scan("-p", ".", "-j=0"), "-j", "0")
+    c.expect_usage_error(c.scan("-p", ".", "-o"), "-o")
 
 
 @test
