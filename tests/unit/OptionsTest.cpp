@@ -43,6 +43,7 @@ TEST_CASE("default lists have no duplicates") {
   CHECK(unique(O.lockFunctions));
   CHECK(unique(O.unlockFunctions));
   std::vector<std::string> Algorithms;
+  Algorithms.reserve(O.mutatingAlgorithms.size());
   for (const MutatingAlgorithm &A : O.mutatingAlgorithms)
     Algorithms.push_back(A.name);
   CHECK(unique(Algorithms));
