@@ -20,7 +20,7 @@ namespace sharedstate {
 
 namespace {
 const char *const CheckIds[] = {
-#define SHAREDSTATE_CHECK(Id, Kind, Doc) Id,
+#define SHAREDSTATE_CHECK(Id, Kind, Class, Doc) Id,
 #include "Checks.def"
 };
 const char *const VerdictNames[] = {"thread-safe", "probably-thread-safe", "not-thread-safe"};
@@ -35,6 +35,16 @@ std::optional<Verdict> parseVerdict(const std::string &S) {
 }
 
 const char *checkFor(VarKind K) { return CheckIds[static_cast<int>(K)]; }
+
+std::string describe(const Evidence &E) {
+  std::string S = std::string(toString(E.what)) + " in '" + E.function + "'";
+  if (!E.detail.empty())
+    S += " (" + E.detail + ")";
+  S += std::string(", ") + toString(E.phase);
+  if (E.sync != Sync::None)
+    S += std::string(", synchronized by ") + toString(E.sync);
+  return S;
+}
 
 std::string fingerprint(const std::string &Check, const std::string &Key) {
   uint64_t H = 1469598103934665603ULL;
@@ -287,6 +297,7 @@ std::vector<Finding> classify(const ProgramFacts &P) {
   std::vector<Finding> Out;
   for (const auto &[Key, V] : P.variables) {
     Finding F;
+    F.key = Key;
     F.check = checkFor(V.kind);
     F.kind = toString(V.kind);
     F.id = fingerprint(F.check, Key);

@@ -33,6 +33,7 @@ struct Evidence {
 };
 
 struct Finding {
+  std::string key;   ///< the variable's key (not reported; front-ends use it)
   std::string id;    ///< fingerprint: check + entity key, nothing else
   std::string check; ///< e.g. sharedstate-mutable-global
   std::string kind;  ///< e.g. mutable-global
@@ -46,6 +47,10 @@ struct Finding {
   std::vector<std::string> qualifiers; ///< const, reference, synchronization, guarded_by
   std::vector<Evidence> evidence;
 };
+
+/// One line about a piece of evidence, the same in every front-end:
+/// "mutate in 'handle' (calls non-const 'push_back'), runtime".
+std::string describe(const Evidence &E);
 
 /// Check id for a variable kind (from Checks.def).
 const char *checkFor(VarKind);

@@ -139,13 +139,17 @@ public:
         Names[List].insert(N);
   }
 
-  TUFacts run() {
+  TUFacts run(DeclIndex *Index) {
     Base::TraverseDecl(Ctx.getTranslationUnitDecl());
     TUFacts F;
     if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
       F.mainFile = normalizedPath(*Main);
-    for (const VarDecl *V : Variables)
+    for (const VarDecl *V : Variables) {
       F.variables.push_back(describeVariable(V));
+      if (Index)
+        for (const VarDecl *R : V->redecls())
+          Index->variables[F.variables.back().key].push_back(R);
+    }
     F.accesses = std::move(Accesses);
     F.returnAliases = std::move(ReturnAliases);
     for (auto &Entry : Functions)
@@ -1398,8 +1402,8 @@ private:
 
 } // namespace
 
-TUFacts extractFacts(clang::ASTContext &Ctx, const AnalysisOptions &Opts) {
-  return Collector(Ctx, Opts).run();
+TUFacts extractFacts(clang::ASTContext &Ctx, const AnalysisOptions &Opts, DeclIndex *Index) {
+  return Collector(Ctx, Opts).run(Index);
 }
 
 } // namespace sharedstate

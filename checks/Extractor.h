@@ -10,14 +10,26 @@
 #include "Facts.h"
 #include "Options.h"
 
+#include <map>
+#include <string>
+#include <vector>
+
 namespace clang {
 class ASTContext;
-}
+class VarDecl;
+} // namespace clang
 
 namespace sharedstate {
 
+/// Where the TU declares each variable it reports: every redeclaration, by
+/// variable key. Front-ends that edit code (clang-tidy fix-its) need it; the
+/// facts themselves stay free of Clang types.
+struct DeclIndex {
+  std::map<std::string, std::vector<const clang::VarDecl *>> variables;
+};
+
 /// Extracts the facts of the TU held by Ctx. Declarations in system headers
-/// are neither reported nor traversed.
-TUFacts extractFacts(clang::ASTContext &Ctx, const AnalysisOptions &Opts);
+/// are neither reported nor traversed. Fills Index when given.
+TUFacts extractFacts(clang::ASTContext &Ctx, const AnalysisOptions &Opts, DeclIndex *Index = nullptr);
 
 } // namespace sharedstate

@@ -107,13 +107,7 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
     for (const Evidence &E : F.evidence) {
       if (E.what == AccessWhat::Init || E.what == AccessWhat::Check)
         continue;
-      OS << where(E.location, In.root) << ": note: " << toString(E.what) << " in '" << E.function << "'";
-      if (!E.detail.empty())
-        OS << " (" << E.detail << ")";
-      OS << ", " << toString(E.phase);
-      if (E.sync != Sync::None)
-        OS << ", synchronized by " << toString(E.sync);
-      OS << "\n";
+      OS << where(E.location, In.root) << ": note: " << describe(E) << "\n";
     }
     if (!F.hint.empty())
       OS << where(F.location, In.root) << ": note: " << F.hint << "\n";

@@ -1,6 +1,7 @@
 // checks/Checks.def is the single source of truth for the checks; this test
 // keeps the rest of the project honest about it. Every entry needs its docs
-// page and at least one fixture expectation naming it, and the variable checks
+// page, its clang-tidy class in tool/tidy/<Class>.h, and at least one fixture
+// expectation naming it, and the variable checks
 // must line up with VarKind, because Classify indexes the table by kind.
 #include "Classify.h"
 #include "Expectations.h"
@@ -21,12 +22,12 @@ using namespace sharedstate;
 namespace {
 
 struct CheckEntry {
-  std::string id, kind, docPage;
+  std::string id, kind, docPage, className;
 };
 
 const std::vector<CheckEntry> &table() {
   static const std::vector<CheckEntry> Entries = {
-#define SHAREDSTATE_CHECK(Id, Kind, DocPage) {Id, Kind, DocPage},
+#define SHAREDSTATE_CHECK(Id, Kind, Class, DocPage) {Id, Kind, DocPage, #Class},
 #include "Checks.def"
   };
   return Entries;
@@ -53,6 +54,18 @@ std::set<std::string> checksWithFixtures() {
 } // namespace
 
 TEST_SUITE("checks table") {
+
+TEST_CASE("every check has its clang-tidy class, in a header named after it") {
+  for (const CheckEntry &E : table()) {
+    CAPTURE(E.id);
+    fs::path Header = SourceDir / "tool" / "tidy" / (E.className + ".h");
+    REQUIRE(fs::exists(Header));
+    std::ifstream In(Header);
+    std::ostringstream Text;
+    Text << In.rdbuf();
+    CHECK(Text.str().find("class " + E.className + " ") != std::string::npos);
+  }
+}
 
 TEST_CASE("the checks table has an entry per variable kind, in VarKind order") {
   const VarKind Kinds[] = {VarKind::NamespaceGlobal, VarKind::StaticMember, VarKind::FunctionLocalStatic};

@@ -1,0 +1,35 @@
+// WarnOn: which findings are warnings rather than inventory.
+//
+// One option, read the same way by the scanner (text output, exit code) and
+// the clang-tidy plugin (which findings become diagnostics), so that CI, local
+// scans and editors agree. It is a comma- or semicolon-separated list of
+// verdicts (thread-safe, probably-thread-safe, not-thread-safe), categories
+// (1-4) or "all"; a finding warns when its verdict or its category is listed.
+#pragma once
+
+#include "Classify.h"
+
+#include <optional>
+#include <set>
+#include <string>
+
+namespace sharedstate {
+
+struct WarnOn {
+  std::set<Verdict> verdicts;
+  std::set<int> categories;
+
+  /// The default: not-thread-safe findings only.
+  static WarnOn defaults();
+  /// Parses Spec; on junk returns nullopt and names the bad item in Error.
+  static std::optional<WarnOn> parse(const std::string &Spec, std::string &Error);
+
+  bool warns(const Finding &F) const;
+  /// The canonical spelling, as echoed back by --dump-config.
+  std::string str() const;
+};
+
+/// Splits "a;b, c" into trimmed, non-empty items.
+std::vector<std::string> splitList(const std::string &List);
+
+} // namespace sharedstate

@@ -1,0 +1,174 @@
+// How findings become clang-tidy diagnostics:
+// - the warning is the scanner's message at the variable's declaration, with
+//   one note per write (the evidence);
+// - which findings warn is the WarnOn option (default: not-thread-safe);
+// - a category-1 variable that is not const gets a fix-it adding const (or
+//   constexpr) on every declaration in the TU, but only where that cannot
+//   change meaning: const on a namespace-scope variable without an extern
+//   declaration would give it internal linkage and break other TUs' uses.
+#include "SharedStateCheck.h"
+
+#include "Extractor.h"
+#include "Merge.h"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Decl.h>
+#include <clang/ASTMatchers/ASTMatchFinder.h>
+#include <clang/Basic/SourceManager.h>
+
+namespace sharedstate::tidy {
+
+using namespace clang;
+using namespace clang::ast_matchers;
+using clang::tidy::ClangTidyContext;
+using clang::tidy::ClangTidyOptions;
+
+namespace {
+
+/// One analysis per TU, shared by every enabled sharedstate check: clang-tidy
+/// runs the checks of a TU one after the other in one thread.
+struct TUAnalysis {
+  const ASTContext *context = nullptr;
+  std::vector<Finding> findings;
+  DeclIndex index;
+};
+
+TUAnalysis &currentAnalysis() {
+  static TUAnalysis Analysis;
+  return Analysis;
+}
+
+std::vector<std::string> withDefaults(std::vector<std::string> Defaults, const std::string &Extra) {
+  for (std::string &S : splitList(Extra))
+    Defaults.push_back(std::move(S));
+  return Defaults;
+}
+
+clang::SourceLocation translate(const SourceManager &SM, const sharedstate::SourceLocation &L) {
+  if (!L.valid())
+    return {};
+  auto FE = SM.getFileManager().getOptionalFileRef(L.file);
+  if (!FE)
+    return {};
+  return SM.translateFileLineCol(*FE, L.line, L.column);
+}
+
+/// The fix-its that make a never-written variable const, or none when that
+/// is not safe. Every declaration in the TU gets the same keyword.
+std::vector<FixItHint> constFixes(const ASTContext &Ctx, const std::vector<const VarDecl *> &Decls,
+                                  InitKind Init) {
+  if (Decls.empty())
+    return {};
+  const VarDecl *Canon = Decls.front()->getCanonicalDecl();
+  bool KeepsLinkage = Canon->isStaticLocal() || Canon->isStaticDataMember() || !Canon->isExternallyVisible() ||
+                      Canon->isInline();
+  for (const VarDecl *D : Decls)
+    KeepsLinkage = KeepsLinkage || D->getStorageClass() == SC_Extern;
+  if (!KeepsLinkage)
+    return {};
+  // constexpr needs one declaration (it must be on the definition) and a
+  // constant initializer.
+  bool Constexpr = Decls.size() == 1 && Init == InitKind::Constant && Decls.front()->getInit() &&
+                   Decls.front()->getType()->isLiteralType(Ctx) && !Canon->isStaticDataMember();
+  std::vector<FixItHint> Fixes;
+  for (const VarDecl *D : Decls) {
+    QualType T = D->getType();
+    if (T->isReferenceType() || T->isDependentType() || D->getDeclContext()->isDependentContext() ||
+        D->getLocation().isMacroID() || D->getTypeSpecStartLoc().isMacroID() || D->getTypeSpecStartLoc().isInvalid())
+      return {};
+    // `int a, b;`: a keyword before the type would change both.
+    for (const Decl *Other : D->getDeclContext()->decls())
+      if (const auto *OV = dyn_cast<VarDecl>(Other);
+          OV && OV != D && OV->getTypeSpecStartLoc() == D->getTypeSpecStartLoc())
+        return {};
+    if (Constexpr)
+      Fixes.push_back(FixItHint::CreateInsertion(D->getTypeSpecStartLoc(), "constexpr "));
+    else if (Ctx.getBaseElementType(T)->isPointerType())
+      Fixes.push_back(FixItHint::CreateInsertion(D->getLocation(), "const ")); // char *const p
+    else
+      Fixes.push_back(FixItHint::CreateInsertion(D->getTypeSpecStartLoc(), "const "));
+  }
+  return Fixes;
+}
+
+} // namespace
+
+SharedStateCheck::SharedStateCheck(llvm::StringRef Name, ClangTidyContext *Context, std::string Kind)
+    : ClangTidyCheck(Name, Context), Context(Context), Kind(std::move(Kind)), Warn(WarnOn::defaults()) {
+  std::string Error;
+  std::string Spec = option("WarnOn", "not-thread-safe");
+  if (auto W = WarnOn::parse(Spec, Error))
+    Warn = *W;
+  else
+    configurationDiag("invalid %0.WarnOn: %1") << Name << Error;
+  SyncTypes = option("SyncTypes", "");
+  LockGuardTypes = option("LockGuardTypes", "");
+  OnceFunctions = option("OnceFunctions", "");
+  Analysis = AnalysisOptions::defaults();
+  Analysis.syncTypes = withDefaults(Analysis.syncTypes, SyncTypes);
+  Analysis.lockGuardTypes = withDefaults(Analysis.lockGuardTypes, LockGuardTypes);
+  Analysis.onceFunctions = withDefaults(Analysis.onceFunctions, OnceFunctions);
+}
+
+std::string SharedStateCheck::option(llvm::StringRef Name, llvm::StringRef Default) const {
+  if (std::optional<llvm::StringRef> Local = Options.get(Name))
+    return Local->str();
+  const auto &All = Context->getOptions().CheckOptions;
+  auto It = All.find(("sharedstate." + Name).str());
+  return It != All.end() ? It->second.Value : Default.str();
+}
+
+void SharedStateCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "WarnOn", Warn.str());
+  Options.store(Opts, "SyncTypes", SyncTypes);
+  Options.store(Opts, "LockGuardTypes", LockGuardTypes);
+  Options.store(Opts, "OnceFunctions", OnceFunctions);
+}
+
+void SharedStateCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(translationUnitDecl().bind("tu"), this);
+}
+
+void SharedStateCheck::onEndOfTranslationUnit() { currentAnalysis() = TUAnalysis(); }
+
+void SharedStateCheck::check(const MatchFinder::MatchResult &Result) {
+  TUAnalysis &A = currentAnalysis();
+  if (A.context != Result.Context) {
+    A = TUAnalysis();
+    A.context = Result.Context;
+    ProgramFacts Program;
+    mergeInto(Program, extractFacts(*Result.Context, Analysis, &A.index));
+    finalize(Program);
+    A.findings = classify(Program);
+  }
+  const SourceManager &SM = *Result.SourceManager;
+  for (const Finding &F : A.findings) {
+    if (F.kind != Kind || !Warn.warns(F))
+      continue;
+    const auto &Decls = A.index.variables[F.key];
+    clang::SourceLocation Loc = translate(SM, F.location);
+    if (Loc.isInvalid() && !Decls.empty())
+      Loc = Decls.front()->getLocation();
+    {
+      auto D = diag(Loc, "%0") << F.message;
+      if (F.category == 1 && !F.hint.empty()) {
+        InitKind Init = InitKind::None;
+        if (const VarDecl *Def = Decls.empty() ? nullptr : Decls.front()->getDefinition())
+          Init = (Def->getInit() && Def->hasConstantInitialization()) ? InitKind::Constant : InitKind::Dynamic;
+        for (const FixItHint &Fix : constFixes(*Result.Context, Decls, Init))
+          D << Fix;
+      }
+    }
+    for (const Evidence &E : F.evidence) {
+      if (E.what == AccessWhat::Init || E.what == AccessWhat::Check)
+        continue;
+      clang::SourceLocation EL = translate(SM, E.location);
+      if (EL.isValid())
+        diag(EL, "%0", DiagnosticIDs::Note) << describe(E);
+    }
+    if (!F.hint.empty())
+      diag(Loc, "%0", DiagnosticIDs::Note) << F.hint;
+  }
+}
+
+} // namespace sharedstate::tidy
