@@ -151,6 +151,7 @@ public:
           Index->variables[F.variables.back().key].push_back(R);
     }
     F.accesses = std::move(Accesses);
+    F.guardedChecks = std::move(GuardedChecks);
     F.returnAliases = std::move(ReturnAliases);
     for (auto &Entry : Functions)
       F.functions.push_back(std::move(Entry.second));
@@ -173,6 +174,15 @@ public:
   bool dataTraverseStmtPost(Stmt *) {
     Stack.pop_back();
     return true;
+  }
+
+  /// Clang keeps two forms of a braced initializer; only the semantic one
+  /// has the constructor calls of nested braces (`{{"/a", 1}, {"/b", 2}}`),
+  /// which are call edges and argument bindings like any other. Its operands
+  /// are the same nodes as the syntactic form's, so nothing is seen twice.
+  bool TraverseInitListExpr(InitListExpr *S, DataRecursionQueue *Queue = nullptr) {
+    InitListExpr *Semantic = S->isSemanticForm() ? S : S->getSemanticForm();
+    return Base::TraverseSynOrSemInitListExpr(Semantic ? Semantic : S, Queue);
   }
 
   bool TraverseDecl(Decl *D) {
@@ -297,6 +307,198 @@ public:
         }
     }
     return true;
+  }
+
+  // --- lazy initialization ---------------------------------------------------
+
+  /// `if (<v is unset>) { ... }` and `if (<v is set>) return v; ...`: record
+  /// the check and the region that runs when v is unset.
+  bool VisitIfStmt(IfStmt *If) {
+    if (If->isConstexpr() || Stack.empty() || Stack.back().S != If)
+      return true;
+    auto Tested = testedVariable(If->getCond());
+    if (!Tested)
+      return true;
+    const Stmt *Region = Tested->unsetWhenTrue ? If->getThen() : If->getElse();
+    clang::SourceLocation Begin, End;
+    std::vector<const Stmt *> Parts;
+    if (Region) {
+      Parts.push_back(Region);
+    } else if (!Tested->unsetWhenTrue && terminates(If->getThen()) && Stack.size() >= 2) {
+      // `if (p) return p;` guards the rest of the block.
+      if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Stack[Stack.size() - 2].S)) {
+        bool After = false;
+        for (const Stmt *S : CS->body()) {
+          if (After)
+            Parts.push_back(S);
+          After = After || S == If;
+        }
+      }
+    }
+    if (Parts.empty())
+      return true;
+    GuardedCheck G;
+    G.varKey = Tested->varKey;
+    G.kind = Tested->kind;
+    G.location = location(Tested->mention);
+    Context C = contextAt(Stack.size() - 1);
+    G.functionKey = C.key;
+    G.functionName = C.name;
+    G.sync = syncAt(Stack.size() - 1);
+    G.regionBegin = location(Parts.front()->getBeginLoc());
+    G.regionEnd = location(Parts.back()->getEndLoc());
+    std::set<std::string> Callees;
+    for (const Stmt *P : Parts)
+      scanRegion(P, *Tested, LockState::None, Callees, G.doubleChecked);
+    G.callees.assign(Callees.begin(), Callees.end());
+    GuardedChecks.push_back(std::move(G));
+    return true;
+  }
+
+  struct Tested {
+    std::string varKey;
+    CheckKind kind;
+    bool unsetWhenTrue;
+    clang::SourceLocation mention;
+  };
+
+  /// The shared variable an expression names directly, if any.
+  const VarDecl *sharedIn(const Expr *E) {
+    E = E ? E->IgnoreParenImpCasts() : nullptr;
+    const ValueDecl *D = nullptr;
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+      D = DRE->getDecl();
+    else if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
+      D = ME->getMemberDecl();
+    const auto *V = dyn_cast_or_null<VarDecl>(D);
+    return V && isSharedVariable(V) && !syncType(V->getType()) ? canonicalVariable(V) : nullptr;
+  }
+
+  static bool isNullConstant(const Expr *E, ASTContext &Ctx) {
+    E = E->IgnoreParenImpCasts();
+    if (isa<CXXNullPtrLiteralExpr, GNUNullExpr>(E))
+      return true;
+    if (const auto *B = dyn_cast<CXXBoolLiteralExpr>(E))
+      return !B->getValue();
+    if (const auto *I = dyn_cast<IntegerLiteral>(E))
+      return I->getValue() == 0;
+    return E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) != Expr::NPCK_NotNull;
+  }
+
+  /// Does Cond test that a shared variable is unset (or set)?
+  std::optional<Tested> testedVariable(const Expr *Cond) {
+    if (!Cond)
+      return std::nullopt;
+    Cond = Cond->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(Cond))
+      Cond = EWC->getSubExpr()->IgnoreParenImpCasts();
+    if (const auto *Not = dyn_cast<UnaryOperator>(Cond); Not && Not->getOpcode() == UO_LNot) {
+      auto T = testedVariable(Not->getSubExpr());
+      if (T)
+        T->unsetWhenTrue = !T->unsetWhenTrue;
+      return T;
+    }
+    if (const auto *And = dyn_cast<BinaryOperator>(Cond); And && And->getOpcode() == BO_LAnd)
+      return testedVariable(And->getLHS());
+    // v / p / flag used as a condition: set when true.
+    if (const VarDecl *V = sharedIn(Cond)) {
+      QualType T = V->getType();
+      CheckKind K = T->isBooleanType() ? CheckKind::Flag : CheckKind::Nullness;
+      return Tested{variableKey(V), K, false, Cond->getExprLoc()};
+    }
+    // v.empty(), p.has_value(), explicit operator bool.
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Cond)) {
+      const VarDecl *V = sharedIn(MC->getImplicitObjectArgument());
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (!V || !M)
+        return std::nullopt;
+      std::string Key = variableKey(V);
+      clang::SourceLocation L = MC->getImplicitObjectArgument()->getExprLoc();
+      if (isa<CXXConversionDecl>(M))
+        return Tested{Key, CheckKind::Nullness, false, L};
+      if (!M->getDeclName().isIdentifier())
+        return std::nullopt;
+      llvm::StringRef N = M->getName();
+      if (N == "empty")
+        return Tested{Key, CheckKind::Emptiness, true, L};
+      if (N == "has_value")
+        return Tested{Key, CheckKind::Nullness, false, L};
+      if (N == "size" || N == "length")
+        return Tested{Key, CheckKind::Emptiness, false, L}; // non-zero size: set
+      if (N == "count" || N == "contains")
+        return Tested{Key, CheckKind::KeyLookup, false, L};
+      return std::nullopt;
+    }
+    const auto *Cmp = dyn_cast<BinaryOperator>(Cond);
+    const Expr *LHS = nullptr, *RHS = nullptr;
+    bool Equal = false;
+    if (Cmp && Cmp->isEqualityOp()) {
+      LHS = Cmp->getLHS();
+      RHS = Cmp->getRHS();
+      Equal = Cmp->getOpcode() == BO_EQ;
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Cond);
+               Op && (Op->getOperator() == OO_EqualEqual || Op->getOperator() == OO_ExclaimEqual) &&
+               Op->getNumArgs() == 2) {
+      LHS = Op->getArg(0);
+      RHS = Op->getArg(1);
+      Equal = Op->getOperator() == OO_EqualEqual;
+    }
+    if (!LHS)
+      return std::nullopt;
+    for (int Swap = 0; Swap < 2; ++Swap, std::swap(LHS, RHS)) {
+      // p == nullptr, flag == false
+      if (const VarDecl *V = sharedIn(LHS); V && isNullConstant(RHS, Ctx)) {
+        CheckKind K = V->getType()->isBooleanType() ? CheckKind::Flag : CheckKind::Nullness;
+        return Tested{variableKey(V), K, Equal, LHS->getExprLoc()};
+      }
+      const auto *MC = dyn_cast<CXXMemberCallExpr>(LHS->IgnoreParenImpCasts());
+      const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
+      const VarDecl *V = MC ? sharedIn(MC->getImplicitObjectArgument()) : nullptr;
+      if (!V || !M || !M->getDeclName().isIdentifier())
+        continue;
+      llvm::StringRef N = M->getName();
+      clang::SourceLocation L = MC->getImplicitObjectArgument()->getExprLoc();
+      // v.size() == 0, m.count(k) == 0
+      if ((N == "size" || N == "length" || N == "count") && isNullConstant(RHS, Ctx))
+        return Tested{variableKey(V), N == "count" ? CheckKind::KeyLookup : CheckKind::Emptiness, Equal, L};
+      // m.find(k) == m.end()
+      if (N == "find")
+        if (const auto *End = dyn_cast<CXXMemberCallExpr>(RHS->IgnoreParenImpCasts()))
+          if (End->getMethodDecl() && End->getMethodDecl()->getDeclName().isIdentifier() &&
+              End->getMethodDecl()->getName() == "end" && sharedIn(End->getImplicitObjectArgument()) == V)
+            return Tested{variableKey(V), CheckKind::KeyLookup, Equal, L};
+    }
+    return std::nullopt;
+  }
+
+  static bool terminates(const Stmt *S) {
+    if (const auto *CS = dyn_cast_or_null<CompoundStmt>(S))
+      S = CS->body_empty() ? nullptr : CS->body_back();
+    return isa_and_nonnull<ReturnStmt, CXXThrowExpr, BreakStmt, ContinueStmt, GotoStmt>(S);
+  }
+
+  /// Collects the functions a guarded region calls and whether it checks the
+  /// same variable again under a lock (double-checked locking).
+  void scanRegion(const Stmt *S, const Tested &T, LockState Held, std::set<std::string> &Callees,
+                  bool &DoubleChecked) {
+    if (!S || isa<LambdaExpr>(S))
+      return;
+    if (const auto *Call = dyn_cast<CallExpr>(S))
+      if (const FunctionDecl *F = Call->getDirectCallee(); F && !inSystemHeader(F->getLocation()))
+        Callees.insert(functionKey(F));
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(S))
+      if (const CXXConstructorDecl *F = CE->getConstructor(); F && !inSystemHeader(F->getLocation()))
+        Callees.insert(functionKey(F));
+    if (const auto *Inner = dyn_cast<IfStmt>(S); Inner && Held == LockState::Exclusive)
+      if (auto Again = testedVariable(Inner->getCond()); Again && Again->varKey == T.varKey)
+        DoubleChecked = true;
+    if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
+      for (const Stmt *Child : CS->body())
+        scanRegion(Child, T, std::max(Held, heldBefore(CS, Child)), Callees, DoubleChecked);
+      return;
+    }
+    for (const Stmt *Child : S->children())
+      scanRegion(Child, T, Held, Callees, DoubleChecked);
   }
 
   bool VisitLambdaExpr(LambdaExpr *E) {
@@ -1391,6 +1593,7 @@ private:
   std::set<std::tuple<std::string, std::string, unsigned, unsigned, std::string, AccessWhat, std::string, Sync>>
       SeenAccesses;
   std::vector<ReturnAlias> ReturnAliases;
+  std::vector<GuardedCheck> GuardedChecks;
   std::map<std::string, Function> Functions;
   struct EdgeLess {
     bool operator()(const CallEdge &A, const CallEdge &B) const {

@@ -29,6 +29,7 @@ const char *const InitKindNames[] = {"none", "constant", "dynamic"};
 const char *const AccessWhatNames[] = {"reassign", "mutate", "escape", "check", "init"};
 const char *const SyncNames[] = {"none", "lock", "atomic", "once"};
 const char *const PhaseNames[] = {"initialization", "runtime"};
+const char *const CheckKindNames[] = {"emptiness", "nullness", "flag", "key-lookup"};
 
 template <typename E, size_t N>
 E require(const char *const (&Names)[N], const nlohmann::json &J, const char *What) {
@@ -60,11 +61,13 @@ const char *toString(InitKind K) { return InitKindNames[static_cast<int>(K)]; }
 const char *toString(AccessWhat K) { return AccessWhatNames[static_cast<int>(K)]; }
 const char *toString(Sync K) { return SyncNames[static_cast<int>(K)]; }
 const char *toString(Phase K) { return PhaseNames[static_cast<int>(K)]; }
+const char *toString(CheckKind K) { return CheckKindNames[static_cast<int>(K)]; }
 std::optional<VarKind> parseVarKind(const std::string &S) { return lookup<VarKind>(VarKindNames, S); }
 std::optional<InitKind> parseInitKind(const std::string &S) { return lookup<InitKind>(InitKindNames, S); }
 std::optional<AccessWhat> parseAccessWhat(const std::string &S) { return lookup<AccessWhat>(AccessWhatNames, S); }
 std::optional<Sync> parseSync(const std::string &S) { return lookup<Sync>(SyncNames, S); }
 std::optional<Phase> parsePhase(const std::string &S) { return lookup<Phase>(PhaseNames, S); }
+std::optional<CheckKind> parseCheckKind(const std::string &S) { return lookup<CheckKind>(CheckKindNames, S); }
 
 void to_json(nlohmann::json &J, const SourceLocation &L) {
   J = {{"file", L.file}, {"line", L.line}, {"column", L.column}};
@@ -115,6 +118,18 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
   auto &Edges = J["edges"] = nlohmann::json::array();
   for (const CallEdge &E : F.edges)
     Edges.push_back({{"caller", E.caller}, {"callee", E.callee}, {"sync", toString(E.sync)}});
+  auto &Checks = J["guarded_checks"] = nlohmann::json::array();
+  for (const GuardedCheck &G : F.guardedChecks)
+    Checks.push_back({{"var", G.varKey},
+                      {"kind", toString(G.kind)},
+                      {"location", G.location},
+                      {"function", G.functionKey},
+                      {"function_name", G.functionName},
+                      {"sync", toString(G.sync)},
+                      {"region_begin", G.regionBegin},
+                      {"region_end", G.regionEnd},
+                      {"callees", G.callees},
+                      {"double_checked", G.doubleChecked}});
 }
 
 void from_json(const nlohmann::json &J, TUFacts &F) {
@@ -172,6 +187,20 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     E.at("callee").get_to(X.callee);
     X.sync = require<Sync>(SyncNames, E.at("sync"), "synchronization");
     F.edges.push_back(std::move(X));
+  }
+  for (const auto &G : J.value("guarded_checks", nlohmann::json::array())) {
+    GuardedCheck X;
+    G.at("var").get_to(X.varKey);
+    X.kind = require<CheckKind>(CheckKindNames, G.at("kind"), "check kind");
+    G.at("location").get_to(X.location);
+    G.at("function").get_to(X.functionKey);
+    X.functionName = G.value("function_name", "");
+    X.sync = require<Sync>(SyncNames, G.at("sync"), "synchronization");
+    G.at("region_begin").get_to(X.regionBegin);
+    G.at("region_end").get_to(X.regionEnd);
+    G.at("callees").get_to(X.callees);
+    X.doubleChecked = G.value("double_checked", false);
+    F.guardedChecks.push_back(std::move(X));
   }
 }
 

@@ -93,6 +93,30 @@ struct ReturnAlias {
   bool whole = true; ///< the whole object (vs an element or field of it)
 };
 
+/// How a condition tests that a shared variable is not set up yet.
+enum class CheckKind {
+  Emptiness, ///< v.empty(), v.size() == 0
+  Nullness,  ///< !p, p == nullptr, !opt.has_value()
+  Flag,      ///< !initialized (a bool)
+  KeyLookup, ///< m.find(k) == m.end(), !m.count(k), !m.contains(k)
+};
+
+/// "Use it if initialized, otherwise initialize it": a condition that tests
+/// a shared variable, and the region of code that runs when it is unset. The
+/// writes inside the region (or in functions it calls, in any TU) decide in
+/// classification whether this is a lazy-initialization race, and which.
+struct GuardedCheck {
+  std::string varKey;
+  CheckKind kind = CheckKind::Nullness;
+  SourceLocation location; ///< the variable's mention in the condition
+  std::string functionKey;
+  std::string functionName;
+  Sync sync = Sync::None;                ///< synchronization held at the check
+  SourceLocation regionBegin, regionEnd; ///< what runs when it is unset
+  std::vector<std::string> callees;      ///< functions called in that region
+  bool doubleChecked = false;            ///< checked again inside, under a lock
+};
+
 struct Function {
   std::string key;
   std::string name;
@@ -122,6 +146,7 @@ struct TUFacts {
   std::vector<ReturnAlias> returnAliases;
   std::vector<Function> functions;
   std::vector<CallEdge> edges;
+  std::vector<GuardedCheck> guardedChecks;
 };
 
 // Names used in JSON and messages; the inverse parsers return nullopt on junk.
@@ -130,11 +155,13 @@ const char *toString(InitKind);
 const char *toString(AccessWhat);
 const char *toString(Sync);
 const char *toString(Phase);
+const char *toString(CheckKind);
 std::optional<VarKind> parseVarKind(const std::string &);
 std::optional<InitKind> parseInitKind(const std::string &);
 std::optional<AccessWhat> parseAccessWhat(const std::string &);
 std::optional<Sync> parseSync(const std::string &);
 std::optional<Phase> parsePhase(const std::string &);
+std::optional<CheckKind> parseCheckKind(const std::string &);
 
 void to_json(nlohmann::json &, const SourceLocation &);
 void from_json(const nlohmann::json &, SourceLocation &);

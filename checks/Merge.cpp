@@ -51,6 +51,7 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
   P.accesses.insert(P.accesses.end(), TU.accesses.begin(), TU.accesses.end());
   P.returnAliases.insert(P.returnAliases.end(), TU.returnAliases.begin(), TU.returnAliases.end());
   P.edges.insert(P.edges.end(), TU.edges.begin(), TU.edges.end());
+  P.guardedChecks.insert(P.guardedChecks.end(), TU.guardedChecks.begin(), TU.guardedChecks.end());
 }
 
 void finalize(ProgramFacts &P) {
@@ -73,6 +74,15 @@ void finalize(ProgramFacts &P) {
   std::sort(P.edges.begin(), P.edges.end(),
             [&](const CallEdge &A, const CallEdge &B) { return EdgeKey(A) < EdgeKey(B); });
   P.edges.erase(std::unique(P.edges.begin(), P.edges.end()), P.edges.end());
+  // A check in a header or template is seen once per TU or instantiation.
+  auto CheckKey = [](const GuardedCheck &G) { return std::tie(G.location, G.varKey, G.functionName); };
+  std::sort(P.guardedChecks.begin(), P.guardedChecks.end(),
+            [&](const GuardedCheck &A, const GuardedCheck &B) { return CheckKey(A) < CheckKey(B); });
+  P.guardedChecks.erase(std::unique(P.guardedChecks.begin(), P.guardedChecks.end(),
+                                    [&](const GuardedCheck &A, const GuardedCheck &B) {
+                                      return CheckKey(A) == CheckKey(B);
+                                    }),
+                        P.guardedChecks.end());
 }
 
 ProgramFacts merge(const std::vector<TUFacts> &TUs) {

@@ -21,6 +21,7 @@ struct ProgramFacts {
   std::vector<ReturnAlias> returnAliases;
   std::map<std::string, Function> functions;
   std::vector<CallEdge> edges;
+  std::vector<GuardedCheck> guardedChecks;
 };
 
 /// Adds one TU's facts. Order-independent: merging the same TUs in any order
