@@ -207,7 +207,7 @@ std::string subject(const SharedVariable &V) {
   return "'" + V.name + "'";
 }
 
-void describe(const SharedVariable &V, Finding &F, bool Reassigned, bool Escaped) {
+void describe(const SharedVariable &V, Finding &F, bool Reassigned, bool Escaped, bool Borrowed) {
   const std::string S = subject(V);
   const std::string Cat = "category " + std::to_string(F.category);
   const char *Did = Reassigned ? "reassigned" : Escaped ? "mutated (or its address escapes)" : "mutated";
@@ -218,7 +218,9 @@ void describe(const SharedVariable &V, Finding &F, bool Reassigned, bool Escaped
                   ") and is meant to be shared (" + Cat + ", thread-safe)";
     else
       F.message = S + " is never written after initialization (" + Cat + ", thread-safe)";
-    if (!V.isConst && !V.isSyncPrimitive && !V.isReference && !V.hasSyncMembers)
+    // Not for a variable that hands out non-const access (returned by
+    // reference, bound to a non-const alias): const would not compile.
+    if (!V.isConst && !V.isSyncPrimitive && !V.isReference && !V.hasSyncMembers && !Borrowed)
       F.hint = std::string("nothing writes it: declare it ") +
                (V.init == InitKind::Dynamic ? "const" : "constexpr or const") + " to say so";
     return;
@@ -261,15 +263,155 @@ void foldInstantiations(std::vector<Evidence> &Ev) {
   Ev = std::move(Out);
 }
 
+/// A write resolved to a variable, with the access it came from.
+struct AccessOn {
+  const Access *access;
+  Evidence evidence;
+};
+
+bool within(const SourceLocation &L, const SourceLocation &Begin, const SourceLocation &End) {
+  return L.file == Begin.file && !(L < Begin) && !(End < L);
+}
+
+/// Functions reachable from Roots in at most Depth calls.
+std::set<std::string> reachable(const ProgramFacts &P, const std::vector<std::string> &Roots, int Depth) {
+  std::multimap<std::string, std::string> Callees;
+  for (const CallEdge &E : P.edges)
+    Callees.emplace(E.caller, E.callee);
+  std::set<std::string> Seen(Roots.begin(), Roots.end());
+  std::vector<std::string> Frontier = Roots;
+  for (int D = 1; D < Depth && !Frontier.empty(); ++D) {
+    std::vector<std::string> Next;
+    for (const std::string &F : Frontier) {
+      auto [B, E] = Callees.equal_range(F);
+      for (auto It = B; It != E; ++It)
+        if (Seen.insert(It->second).second)
+          Next.push_back(It->second);
+    }
+    Frontier = std::move(Next);
+  }
+  return Seen;
+}
+
+std::string lazyMessage(const std::string &Shape, const SharedVariable &V) {
+  const std::string N = "'" + V.name + "'";
+  std::string Why, Fix;
+  if (Shape == "incomplete-init") {
+    Why = "it is filled after a check that it is empty, without synchronization: another request can use it "
+          "half-built";
+    Fix = "build it whole in a function-local 'static const auto x = build();', or fill it inside std::call_once";
+  } else if (Shape == "duplicate-init") {
+    Why = "it is initialized after a check that it is unset, without synchronization: two requests can both "
+          "initialize it, a data race in C++ unless it is atomic";
+    Fix = "use a function-local 'static T *const x = make();', std::call_once, or a std::atomic pointer published "
+          "with release/acquire";
+  } else if (Shape == "double-checked") {
+    Why = "the check outside the lock races with the write inside it, because the variable is not atomic";
+    Fix = "make it a std::atomic with acquire/release, or use a function-local static or std::call_once";
+  } else if (Shape == "memoize") {
+    Why = "it is looked up and then inserted into without synchronization: concurrent requests race on the container";
+    Fix = "hold one lock across the lookup and the insert, or fill the cache once with std::call_once";
+  } else {
+    Why = "the flag is tested and then set without synchronization: another request can see it set before the "
+          "data it guards is ready, or run the initialization twice";
+    Fix = "use std::call_once or a function-local static instead of the flag";
+  }
+  return "lazy initialization race on " + N + " (" + Shape + "): " + Why + "; " + Fix;
+}
+
+/// Lazy initialization: a check that a shared variable is unset, followed on
+/// the unset path (directly, or in functions called from it, in any TU) by
+/// writes to it. Not a race when the check holds a lock (the writes are then
+/// expected under the same lock), when the writes all run inside call_once,
+/// or when the whole thing runs only during static initialization.
+std::vector<Finding> lazyInitFindings(const ProgramFacts &P, const CallGraphFacts &Graph,
+                                      const std::map<std::string, std::vector<AccessOn>> &WritesByVar) {
+  std::vector<Finding> Out;
+  std::map<std::string, int> Ordinal; // checks of one variable in one function
+  for (const GuardedCheck &G : P.guardedChecks) {
+    // Numbered before any check is skipped, so that a check that becomes
+    // safe does not hand its id to the next one.
+    int N = Ordinal[G.varKey + "\n" + G.functionKey]++;
+    auto VarIt = P.variables.find(G.varKey);
+    auto WIt = WritesByVar.find(G.varKey);
+    if (VarIt == P.variables.end() || WIt == WritesByVar.end() || VarIt->second.isSyncPrimitive)
+      continue;
+    // A check made under a lock, its own or one every caller holds.
+    bool Locked = G.sync != Sync::None || Graph.protectedBy.count(G.functionKey);
+    if ((Locked && !G.doubleChecked) || Graph.initialization.count(G.functionKey))
+      continue;
+    std::set<std::string> Called = reachable(P, G.callees, 4);
+    std::vector<Evidence> Writes;
+    bool Reassigned = false, AllOnce = true, GuardsData = false;
+    if (G.kind == CheckKind::Flag)
+      for (const auto &[Other, OtherWrites] : WritesByVar)
+        for (const AccessOn &W : OtherWrites)
+          GuardsData = GuardsData || (Other != G.varKey && (within(W.access->location, G.regionBegin, G.regionEnd) ||
+                                                            Called.count(W.access->functionKey)));
+    for (const AccessOn &W : WIt->second) {
+      bool InRegion = within(W.access->location, G.regionBegin, G.regionEnd);
+      if (!InRegion && !Called.count(W.access->functionKey))
+        continue;
+      Writes.push_back(W.evidence);
+      Reassigned = Reassigned || W.evidence.what == AccessWhat::Reassign;
+      AllOnce = AllOnce && W.evidence.sync == Sync::Once;
+    }
+    if (Writes.empty() || AllOnce)
+      continue;
+    // A flag that guards no other shared data is itself the thing initialized
+    // twice ("log once"): a duplicate initialization.
+    std::string Shape = G.doubleChecked                               ? "double-checked"
+                        : G.kind == CheckKind::KeyLookup              ? "memoize"
+                        : G.kind == CheckKind::Flag && GuardsData     ? "flag"
+                        : G.kind == CheckKind::Nullness   ? "duplicate-init"
+                        : Reassigned                      ? "duplicate-init"
+                                                          : "incomplete-init";
+    if (Shape == "flag" && !Reassigned)
+      continue; // the flag is never set here: not an initialization flag
+    const SharedVariable &V = VarIt->second;
+    Finding F;
+    F.key = G.varKey;
+    F.check = "sharedstate-lazy-init";
+    F.kind = "lazy-init";
+    F.shape = Shape;
+    F.category = 3;
+    F.verdict = Verdict::NotThreadSafe;
+    F.symbol = V.name;
+    F.type = V.type;
+    F.location = G.location;
+    F.id = fingerprint(F.check, G.varKey + "@" + G.functionKey + "#" + std::to_string(N));
+    F.message = lazyMessage(Shape, V);
+    Evidence Check;
+    Check.what = AccessWhat::Check;
+    Check.location = G.location;
+    Check.function = G.functionName;
+    Check.phase = Phase::Runtime;
+    Check.sync = G.sync;
+    Check.detail = std::string("tests that it is unset (") + toString(G.kind) + ")";
+    F.evidence.push_back(Check);
+    foldInstantiations(Writes);
+    F.evidence.insert(F.evidence.end(), Writes.begin(), Writes.end());
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
 } // namespace
 
 std::vector<Finding> classify(const ProgramFacts &P) {
   const CallGraphFacts Graph = analyzeCallGraph(P);
   std::multimap<std::string, const ReturnAlias *> Aliases;
-  for (const ReturnAlias &R : P.returnAliases)
+  std::set<std::string> Borrowed = P.borrowed;
+  for (const ReturnAlias &R : P.returnAliases) {
     Aliases.emplace(R.functionKey, &R);
+    // Returned by non-const reference or pointer. A forwarding-reference
+    // parameter is not borrowing: given a const object it deduces const T&.
+    if (!R.target.varKey.empty() && R.functionKey.rfind("param:", 0) != 0)
+      Borrowed.insert(R.target.varKey);
+  }
 
   std::map<std::string, std::vector<Evidence>> ByVar;
+  std::map<std::string, std::vector<AccessOn>> WritesByVar;
   for (const Access &A : P.accesses) {
     std::vector<Resolved> Targets;
     std::set<std::string> Visiting;
@@ -290,6 +432,8 @@ std::vector<Finding> classify(const ProgramFacts &P) {
           E.sync = It->second;
       }
       E.detail = A.detail;
+      if (isWrite(E.what))
+        WritesByVar[R.varKey].push_back({&A, E});
       ByVar[R.varKey].push_back(std::move(E));
     }
   }
@@ -341,11 +485,13 @@ std::vector<Finding> classify(const ProgramFacts &P) {
       F.verdict = Verdict::ProbablyThreadSafe;
     else
       F.verdict = Verdict::NotThreadSafe;
-    describe(V, F, RuntimeReassign, Escaped && !RuntimeReassign);
+    describe(V, F, RuntimeReassign, Escaped && !RuntimeReassign, Borrowed.count(Key) != 0);
     Out.push_back(std::move(F));
   }
+  for (Finding &F : lazyInitFindings(P, Graph, WritesByVar))
+    Out.push_back(std::move(F));
   std::sort(Out.begin(), Out.end(), [](const Finding &A, const Finding &B) {
-    return std::tie(A.location, A.symbol) < std::tie(B.location, B.symbol);
+    return std::tie(A.location, A.symbol, A.check) < std::tie(B.location, B.symbol, B.check);
   });
   return Out;
 }

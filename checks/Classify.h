@@ -43,6 +43,7 @@ struct Finding {
   std::string type;
   SourceLocation location;
   std::string message;
+  std::string shape;                   ///< lazy-init only: incomplete-init, duplicate-init, ...
   std::string hint;                    ///< optional advice, e.g. "declare it const"
   std::vector<std::string> qualifiers; ///< const, reference, synchronization, guarded_by
   std::vector<Evidence> evidence;

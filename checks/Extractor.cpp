@@ -152,6 +152,7 @@ public:
     }
     F.accesses = std::move(Accesses);
     F.guardedChecks = std::move(GuardedChecks);
+    F.borrowed.assign(Borrowed.begin(), Borrowed.end());
     F.returnAliases = std::move(ReturnAliases);
     for (auto &Entry : Functions)
       F.functions.push_back(std::move(Entry.second));
@@ -320,17 +321,17 @@ public:
     if (!Tested)
       return true;
     const Stmt *Region = Tested->unsetWhenTrue ? If->getThen() : If->getElse();
-    clang::SourceLocation Begin, End;
-    std::vector<const Stmt *> Parts;
+    // The statements that run when it is unset, with the lock held before each.
+    std::vector<std::pair<const Stmt *, LockState>> Parts;
     if (Region) {
-      Parts.push_back(Region);
+      Parts.emplace_back(Region, LockState::None);
     } else if (!Tested->unsetWhenTrue && terminates(If->getThen()) && Stack.size() >= 2) {
       // `if (p) return p;` guards the rest of the block.
       if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Stack[Stack.size() - 2].S)) {
         bool After = false;
         for (const Stmt *S : CS->body()) {
           if (After)
-            Parts.push_back(S);
+            Parts.emplace_back(S, heldBefore(CS, S));
           After = After || S == If;
         }
       }
@@ -345,11 +346,11 @@ public:
     G.functionKey = C.key;
     G.functionName = C.name;
     G.sync = syncAt(Stack.size() - 1);
-    G.regionBegin = location(Parts.front()->getBeginLoc());
-    G.regionEnd = location(Parts.back()->getEndLoc());
+    G.regionBegin = location(Parts.front().first->getBeginLoc());
+    G.regionEnd = location(Parts.back().first->getEndLoc());
     std::set<std::string> Callees;
-    for (const Stmt *P : Parts)
-      scanRegion(P, *Tested, LockState::None, Callees, G.doubleChecked);
+    for (const auto &[Part, Held] : Parts)
+      scanRegion(Part, *Tested, Held, Callees, G.doubleChecked);
     G.callees.assign(Callees.begin(), Callees.end());
     GuardedChecks.push_back(std::move(G));
     return true;
@@ -400,6 +401,9 @@ public:
     }
     if (const auto *And = dyn_cast<BinaryOperator>(Cond); And && And->getOpcode() == BO_LAnd)
       return testedVariable(And->getLHS());
+    // C++20 rewrites `a != b` and `nullptr == p` into another call.
+    if (const auto *Rewritten = dyn_cast<CXXRewrittenBinaryOperator>(Cond))
+      return testedVariable(Rewritten->getSemanticForm());
     // v / p / flag used as a condition: set when true.
     if (const VarDecl *V = sharedIn(Cond)) {
       QualType T = V->getType();
@@ -1279,6 +1283,8 @@ private:
 
   void addAlias(const VarDecl *Local, const AccessTarget &T, State St, bool Whole) {
     Aliases[Local] = LocalAlias{T, St, Whole};
+    if (!T.varKey.empty())
+      Borrowed.insert(T.varKey);
   }
 
   /// The walk proper. I is the stack index of the current expression.
@@ -1594,6 +1600,7 @@ private:
       SeenAccesses;
   std::vector<ReturnAlias> ReturnAliases;
   std::vector<GuardedCheck> GuardedChecks;
+  std::set<std::string> Borrowed;
   std::map<std::string, Function> Functions;
   struct EdgeLess {
     bool operator()(const CallEdge &A, const CallEdge &B) const {

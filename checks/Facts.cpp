@@ -118,6 +118,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
   auto &Edges = J["edges"] = nlohmann::json::array();
   for (const CallEdge &E : F.edges)
     Edges.push_back({{"caller", E.caller}, {"callee", E.callee}, {"sync", toString(E.sync)}});
+  J["borrowed"] = F.borrowed;
   auto &Checks = J["guarded_checks"] = nlohmann::json::array();
   for (const GuardedCheck &G : F.guardedChecks)
     Checks.push_back({{"var", G.varKey},
@@ -188,6 +189,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.sync = require<Sync>(SyncNames, E.at("sync"), "synchronization");
     F.edges.push_back(std::move(X));
   }
+  F.borrowed = J.value("borrowed", std::vector<std::string>());
   for (const auto &G : J.value("guarded_checks", nlohmann::json::array())) {
     GuardedCheck X;
     G.at("var").get_to(X.varKey);

@@ -147,6 +147,10 @@ struct TUFacts {
   std::vector<Function> functions;
   std::vector<CallEdge> edges;
   std::vector<GuardedCheck> guardedChecks;
+  /// Variables a non-const reference or pointer is taken to (bound to a
+  /// local alias), whether or not anything writes through it: they cannot
+  /// simply be declared const.
+  std::vector<std::string> borrowed;
 };
 
 // Names used in JSON and messages; the inverse parsers return nullopt on junk.

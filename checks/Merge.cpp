@@ -52,6 +52,7 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
   P.returnAliases.insert(P.returnAliases.end(), TU.returnAliases.begin(), TU.returnAliases.end());
   P.edges.insert(P.edges.end(), TU.edges.begin(), TU.edges.end());
   P.guardedChecks.insert(P.guardedChecks.end(), TU.guardedChecks.begin(), TU.guardedChecks.end());
+  P.borrowed.insert(TU.borrowed.begin(), TU.borrowed.end());
 }
 
 void finalize(ProgramFacts &P) {

@@ -22,6 +22,7 @@ struct ProgramFacts {
   std::map<std::string, Function> functions;
   std::vector<CallEdge> edges;
   std::vector<GuardedCheck> guardedChecks;
+  std::set<std::string> borrowed;
 };
 
 /// Adds one TU's facts. Order-independent: merging the same TUs in any order

@@ -39,6 +39,22 @@ inline SharedVariable variable(const std::string &Name, unsigned Line,
   return V;
 }
 
+/// `Function` tests at `Line` that `Var` is unset; the code that runs when it
+/// is (the guarded region) spans lines RegionBegin to RegionEnd of the same
+/// file. Set sync, doubleChecked and callees on the result as needed.
+inline GuardedCheck guardedCheck(const std::string &Var, CheckKind Kind, const std::string &Function,
+                                 unsigned Line, unsigned RegionBegin, unsigned RegionEnd) {
+  GuardedCheck G;
+  G.varKey = keyOf(Var);
+  G.kind = Kind;
+  G.location = at(Line, 7);
+  G.functionKey = Function;
+  G.functionName = Function;
+  G.regionBegin = at(RegionBegin, 1);
+  G.regionEnd = at(RegionEnd, 80);
+  return G;
+}
+
 inline Function function(const std::string &Key, bool Initializer = false, bool Entry = false) {
   return Function{Key, Key, Initializer, Entry};
 }
@@ -93,6 +109,12 @@ struct Program {
   }
   Program &reassign(const std::string &Var, const std::string &Fn, unsigned Line, Sync S = Sync::None) {
     return access(Var, AccessWhat::Reassign, Fn, Line, S);
+  }
+
+  /// A check-then-initialize condition (see guardedCheck).
+  Program &guarded(GuardedCheck G) {
+    tu.guardedChecks.push_back(std::move(G));
+    return *this;
   }
 
   /// `Function` writes through the result of a call to `Callee`.

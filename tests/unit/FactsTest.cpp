@@ -28,6 +28,10 @@ auto fields(const ReturnAlias &R) {
 }
 auto fields(const Function &F) { return std::tie(F.key, F.name, F.isInitializer, F.isEntry); }
 auto fields(const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); }
+auto fields(const GuardedCheck &G) {
+  return std::tie(G.varKey, G.kind, G.location, G.functionKey, G.functionName, G.sync, G.regionBegin,
+                  G.regionEnd, G.callees, G.doubleChecked);
+}
 
 template <typename T> void checkSame(const std::vector<T> &Got, const std::vector<T> &Want) {
   REQUIRE(Got.size() == Want.size());
@@ -228,6 +232,114 @@ TEST_CASE("an access target must name exactly one of variable and callee") {
     json J = minimalJson();
     J["return_aliases"] = json::array({{{"function", "c:@F@registry#"}, {"target", json::object()}}});
     CHECK_THROWS_AS(read(J), std::invalid_argument);
+  }
+}
+
+} // TEST_SUITE
+
+// Guarded checks (lazy initialization): the same contract as the rest of the
+// facts. Every field non-default, every check kind and synchronization used.
+namespace {
+
+TUFacts withGuardedChecks() {
+  TUFacts F = everything();
+  const CheckKind Kinds[] = {CheckKind::Emptiness, CheckKind::Nullness, CheckKind::Flag, CheckKind::KeyLookup};
+  const Sync Syncs[] = {Sync::None, Sync::Lock, Sync::Atomic, Sync::Once};
+  unsigned Line = 100;
+  for (CheckKind K : Kinds)
+    for (Sync S : Syncs) {
+      GuardedCheck G;
+      G.varKey = keyOf("counter");
+      G.kind = K;
+      G.location = at(Line, 7);
+      G.functionKey = "c:@F@handle#";
+      G.functionName = "handle";
+      G.sync = S;
+      G.regionBegin = at(Line, 30);
+      G.regionEnd = at(Line + 3, 4, "/src/include/handlers.h");
+      G.callees = {"c:@F@load#", "c:@F@register#"};
+      G.doubleChecked = (Line % 2) == 0;
+      F.guardedChecks.push_back(G);
+      Line += 5;
+    }
+  GuardedCheck Bare; // no callees, defaults where the format allows them
+  Bare.varKey = keyOf("handle::cache");
+  Bare.location = at(200, 3);
+  Bare.functionKey = "c:@F@get#";
+  Bare.regionBegin = at(201, 1);
+  Bare.regionEnd = at(201, 20);
+  F.guardedChecks.push_back(Bare);
+  return F;
+}
+
+json withOneGuardedCheck() {
+  Program P;
+  P.global("cache", 1)
+      .fn("get")
+      .mutate("cache", "get", 11)
+      .guarded(guardedCheck("cache", CheckKind::Emptiness, "get", 10, 10, 12));
+  return json(P.tu);
+}
+
+} // namespace
+
+TEST_SUITE("facts") {
+
+TEST_CASE("guarded checks survive a JSON round trip unchanged") {
+  const TUFacts In = withGuardedChecks();
+  const TUFacts Out = roundTrip(In);
+  checkSame(Out.guardedChecks, In.guardedChecks);
+  // ... and do not disturb the rest.
+  checkSame(Out.variables, In.variables);
+  checkSame(Out.accesses, In.accesses);
+  checkSame(Out.edges, In.edges);
+}
+
+TEST_CASE("guarded checks are written under guarded_checks") {
+  json J = withGuardedChecks();
+  REQUIRE(J.contains("guarded_checks"));
+  CHECK(J.at("guarded_checks").size() == 17);
+  const json &First = J.at("guarded_checks").at(0);
+  CHECK(First.at("kind") == "emptiness");
+  CHECK(First.at("var") == keyOf("counter"));
+  CHECK(First.at("callees").size() == 2);
+}
+
+TEST_CASE("every check kind spelling parses back, and junk does not") {
+  for (CheckKind K : {CheckKind::Emptiness, CheckKind::Nullness, CheckKind::Flag, CheckKind::KeyLookup})
+    CHECK(parseCheckKind(toString(K)) == K);
+  CHECK_FALSE(parseCheckKind("empty").has_value());
+  CHECK_FALSE(parseCheckKind("Nullness").has_value());
+  CHECK_FALSE(parseCheckKind("key_lookup").has_value());
+  CHECK_FALSE(parseCheckKind("").has_value());
+}
+
+TEST_CASE("guarded checks with an unknown enum spelling are rejected") {
+  REQUIRE_NOTHROW(read(withOneGuardedCheck()));
+  REQUIRE(read(withOneGuardedCheck()).guardedChecks.size() == 1);
+  SUBCASE("check kind") {
+    json J = withOneGuardedCheck();
+    J["guarded_checks"][0]["kind"] = "emptyness";
+    CHECK_THROWS_AS(read(J), std::invalid_argument);
+  }
+  SUBCASE("check kind in another case") {
+    json J = withOneGuardedCheck();
+    J["guarded_checks"][0]["kind"] = "Emptiness";
+    CHECK_THROWS_AS(read(J), std::invalid_argument);
+  }
+  SUBCASE("synchronization at the check") {
+    json J = withOneGuardedCheck();
+    J["guarded_checks"][0]["sync"] = "mutex";
+    CHECK_THROWS_AS(read(J), std::invalid_argument);
+  }
+}
+
+TEST_CASE("a guarded check missing a required field is rejected") {
+  for (const char *Field : {"var", "kind", "location", "function", "sync", "region_begin", "region_end", "callees"}) {
+    CAPTURE(Field);
+    json J = withOneGuardedCheck();
+    J["guarded_checks"][0].erase(Field);
+    CHECK_THROWS(read(J));
   }
 }
 

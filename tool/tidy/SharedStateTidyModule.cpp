@@ -5,6 +5,7 @@
 // below refuses to load instead, before any check can run. It talks through
 // stdio only, since LLVM's own streams are exactly what may not match.
 #include "FunctionLocalStaticCheck.h"
+#include "LazyInitCheck.h"
 #include "MutableGlobalCheck.h"
 #include "MutableStaticMemberCheck.h"
 
