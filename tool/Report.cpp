@@ -35,6 +35,15 @@ const char *const CategoryTitles[] = {"", "never written after initialization", 
                                       "mutated at run time", "reassigned at run time"};
 } // namespace
 
+bool WarnPolicy::warns(const Finding &F) const {
+  auto It = perCheck.find(F.check);
+  return (It != perCheck.end() ? It->second : fallback).warns(F);
+}
+
+bool isWarning(const ReportInput &In, const WarnPolicy &Policy, const Finding &F) {
+  return !In.suppressed.count(F.id) && Policy.warns(F);
+}
+
 nlohmann::ordered_json toJson(const ReportInput &In) {
   nlohmann::ordered_json J;
   J["version"] = ReportVersion;
@@ -54,6 +63,7 @@ nlohmann::ordered_json toJson(const ReportInput &In) {
                         {"kind", F.kind},
                         {"category", F.category},
                         {"verdict", toString(F.verdict)},
+                        {"suppressed", In.suppressed.count(F.id) > 0},
                         {"symbol", F.symbol},
                         {"type", F.type},
                         {"location", locationJson(F.location, In.root)},
@@ -61,6 +71,8 @@ nlohmann::ordered_json toJson(const ReportInput &In) {
                         {"qualifiers", F.qualifiers}};
     if (!F.hint.empty())
       X["hint"] = F.hint;
+    if (!F.shape.empty())
+      X["shape"] = F.shape;
     auto &Ev = X["evidence"] = nlohmann::ordered_json::array();
     for (const Evidence &E : F.evidence) {
       nlohmann::ordered_json Y = {{"what", toString(E.what)},
@@ -95,15 +107,18 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
   int Counts[5] = {0, 0, 0, 0, 0};
   std::map<Verdict, int> Verdicts;
   std::vector<std::string> Names[5];
+  size_t Suppressed = 0;
   for (const Finding &F : In.findings) {
     ++Counts[F.category];
     ++Verdicts[F.verdict];
     Names[F.category].push_back(F.symbol);
-    bool Unsafe = F.verdict == Verdict::NotThreadSafe;
-    if (!Unsafe && !Opts.all)
+    bool IsSuppressed = In.suppressed.count(F.id) > 0;
+    Suppressed += IsSuppressed;
+    bool Warns = isWarning(In, Opts.warn, F);
+    if (!Warns && !Opts.all)
       continue;
-    OS << where(F.location, In.root) << ": " << (Unsafe ? "warning" : "note") << ": " << F.message << " ["
-       << F.check << "]\n";
+    OS << where(F.location, In.root) << ": " << (Warns ? "warning" : "note") << ": " << F.message
+       << (IsSuppressed ? " (suppressed)" : "") << " [" << F.check << "]\n";
     for (const Evidence &E : F.evidence) {
       if (E.what == AccessWhat::Init || E.what == AccessWhat::Check)
         continue;
@@ -134,6 +149,8 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
   OS << "verdicts: " << Verdicts[Verdict::NotThreadSafe] << " not thread-safe, "
      << Verdicts[Verdict::ProbablyThreadSafe] << " probably thread-safe, " << Verdicts[Verdict::ThreadSafe]
      << " thread-safe\n";
+  if (Suppressed)
+    OS << Suppressed << (Suppressed == 1 ? " finding" : " findings") << " suppressed by NOLINT comments\n";
   if (!In.errors.empty())
     OS << In.errors.size() << (In.errors.size() == 1 ? " translation unit failed; its" : " translation units failed; their")
        << " results may be incomplete\n";

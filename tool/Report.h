@@ -3,9 +3,12 @@
 #pragma once
 
 #include "Classify.h"
+#include "WarnOn.h"
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,11 +24,28 @@ struct ReportInput {
   std::string toolVersion;
   std::string llvmVersion;
   unsigned translationUnits = 0;
+  /// Ids of the findings a NOLINT comment suppresses. They stay in the
+  /// inventory ("suppressed": true) but are never warnings.
+  std::set<std::string> suppressed;
+};
+
+/// Which findings are warnings: the WarnOn option of each finding's check,
+/// else the shared one (the clang-tidy plugin decides the same way).
+struct WarnPolicy {
+  WarnOn fallback = WarnOn::defaults();
+  std::map<std::string, WarnOn> perCheck; ///< check id -> its own WarnOn
+  bool warns(const Finding &F) const;
 };
 
 struct TextOptions {
-  bool all = false; ///< every finding, not only not-thread-safe ones
+  TextOptions(bool All = false, WarnPolicy Warn = {}) : all(All), warn(std::move(Warn)) {}
+  bool all;        ///< every finding, not only the warnings
+  WarnPolicy warn; ///< which findings are warnings (default: not-thread-safe)
 };
+
+/// A finding that counts: selected by Policy and not suppressed. These are
+/// the text report's warnings and make the scanner exit with 1.
+bool isWarning(const ReportInput &In, const WarnPolicy &Policy, const Finding &F);
 
 nlohmann::ordered_json toJson(const ReportInput &);
 std::string renderJson(const ReportInput &);

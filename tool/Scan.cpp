@@ -5,12 +5,20 @@
 // front-end that sees the whole program, so it is the one that can tell that
 // a global defined in a.cpp is written in b.cpp.
 //
-// Exit codes (docs/usage.md): 0 no not-thread-safe finding, 1 at least one,
-// 2 usage or input error (the report, if any, still lists every TU that worked).
+// Options come from the command line and from the project's .clang-tidy (the
+// clang-tidy plugin's CheckOptions, Config.h); NOLINT comments suppress
+// findings as they do in clang-tidy (NoLint.h).
+//
+// Exit codes (docs/usage.md): 0 no warning, 1 at least one (by default a
+// not-thread-safe finding without NOLINT), 2 usage or input error (the report,
+// if any, still lists every TU that worked).
 #include "Classify.h"
+#include "Config.h"
 #include "Merge.h"
+#include "NoLint.h"
 #include "Report.h"
 #include "ScanDriver.h"
+#include "WarnOn.h"
 
 #include <clang/Basic/Version.h>
 #include <clang/Tooling/CompilationDatabase.h>
@@ -24,6 +32,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <optional>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -50,8 +61,12 @@ options:
   <file> ...                 analyze only these translation units
   -o <file>                  write the report to <file>, atomically (default: stdout)
   --format json|text         report format (default: json)
-  --all                      text format: list every variable, not only unsafe ones
+  --all                      text format: list every variable, not only warnings
   --root <dir>               report paths relative to <dir> (default: current directory)
+  --config-file <file>       read CheckOptions from <file> (default: the nearest
+                             .clang-tidy in --root or its parents)
+  --warn-on <list>           which findings warn, overriding WarnOn in the file:
+                             verdicts, categories 1-4 or all (default: not-thread-safe)
   --sync-type <name>         another synchronization type, e.g. absl::Mutex (repeatable)
   --lock-guard-type <name>   another RAII lock type, e.g. absl::MutexLock (repeatable)
   --once-function <name>     another call_once-like function (repeatable)
@@ -60,7 +75,9 @@ options:
   -j <n>                     translation units analyzed in parallel (default: all cores)
   --help, --version
 
-exit status: 0 no not-thread-safe finding, 1 at least one, 2 usage or input error
+Findings on a line with // NOLINT (and the clang-tidy variants) are suppressed.
+
+exit status: 0 no warning, 1 at least one, 2 usage or input error
 )";
 
 struct CommandLine {
@@ -70,6 +87,8 @@ struct CommandLine {
   std::string format = "json";
   bool all = false;
   std::string root;
+  std::string configFile;
+  std::optional<WarnOn> warnOn; ///< --warn-on, parsed
   std::vector<std::string> syncTypes, lockGuardTypes, onceFunctions, extraArgs, extraArgsBefore;
   unsigned jobs = 0;
   bool help = false, version = false;
@@ -98,8 +117,11 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
     llvm::StringRef Rest = Arg.drop_front(Name.size());
     return Rest.empty() || (Name.starts_with("--") ? Rest.starts_with("=") : true);
   };
+  std::string WarnOnSpec;
   const std::pair<const char *, std::string *> Single[] = {
-      {"-p", &CL.buildPath}, {"-o", &CL.output}, {"--format", &CL.format}, {"--root", &CL.root}};
+      {"-p", &CL.buildPath},   {"-o", &CL.output},
+      {"--format", &CL.format}, {"--root", &CL.root},
+      {"--config-file", &CL.configFile}, {"--warn-on", &WarnOnSpec}};
   const std::pair<const char *, std::vector<std::string> *> Repeated[] = {
       {"--sync-type", &CL.syncTypes},   {"--lock-guard-type", &CL.lockGuardTypes},
       {"--once-function", &CL.onceFunctions}, {"--extra-arg-before", &CL.extraArgsBefore},
@@ -132,6 +154,14 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
       if (!Known && Matches(Arg, Name)) {
         if (!Value(I, Arg, Name, *Into))
           return false;
+        if (Into == &WarnOnSpec) {
+          std::string Problem;
+          CL.warnOn = WarnOn::parse(WarnOnSpec, Problem);
+          if (!CL.warnOn) {
+            Error = "invalid --warn-on '" + WarnOnSpec + "': " + Problem;
+            return false;
+          }
+        }
         Known = true;
       }
     for (const auto &[Name, Into] : Repeated)
@@ -262,6 +292,26 @@ std::unique_ptr<clang::tooling::CompilationDatabase> loadDatabase(const std::str
   return DB;
 }
 
+/// The findings a NOLINT comment suppresses, by id. Each file is read once;
+/// one that cannot be read suppresses nothing.
+std::set<std::string> suppressedFindings(const std::vector<Finding> &Findings) {
+  std::map<std::string, std::optional<NoLintIndex>> Files;
+  std::set<std::string> Ids;
+  for (const Finding &F : Findings) {
+    if (!F.location.valid())
+      continue;
+    auto [It, New] = Files.try_emplace(F.location.file);
+    if (New)
+      if (auto Buffer = llvm::MemoryBuffer::getFile(F.location.file, /*IsText=*/false,
+                                                    /*RequiresNullTerminator=*/false))
+        It->second.emplace((*Buffer)->getBuffer().str());
+    if (const std::optional<NoLintIndex> &Index = It->second;
+        Index && Index->suppresses(F.location.line, F.location.column, F.check))
+      Ids.insert(F.id);
+  }
+  return Ids;
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
@@ -277,6 +327,13 @@ int main(int argc, const char **argv) {
     llvm::outs() << "sharedstate-scan " << SHAREDSTATE_VERSION << " (" << clang::getClangFullVersion() << ")\n";
     return 0;
   }
+
+  // The configuration first: a bad one stops the scan before any work.
+  ScanConfig Config;
+  if (!loadScanConfig(CL.configFile, CL.root.empty() ? "." : CL.root, Config, Error))
+    return fail(Error);
+  if (CL.warnOn)
+    Config.warn = WarnPolicy{*CL.warnOn, {}};
 
   auto DB = loadDatabase(CL.buildPath, Error);
   if (!DB)
@@ -302,6 +359,10 @@ int main(int argc, const char **argv) {
   auto Append = [](std::vector<std::string> &To, const std::vector<std::string> &From) {
     To.insert(To.end(), From.begin(), From.end());
   };
+  // Built-in lists, then the configuration file's, then the command line's.
+  Append(Opts.analysis.syncTypes, Config.syncTypes);
+  Append(Opts.analysis.lockGuardTypes, Config.lockGuardTypes);
+  Append(Opts.analysis.onceFunctions, Config.onceFunctions);
   Append(Opts.analysis.syncTypes, CL.syncTypes);
   Append(Opts.analysis.lockGuardTypes, CL.lockGuardTypes);
   Append(Opts.analysis.onceFunctions, CL.onceFunctions);
@@ -327,8 +388,10 @@ int main(int argc, const char **argv) {
   Report.toolVersion = SHAREDSTATE_VERSION;
   Report.llvmVersion = CLANG_VERSION_STRING;
   Report.translationUnits = static_cast<unsigned>(Results.size());
+  Report.suppressed = suppressedFindings(Report.findings);
 
-  std::string Text = CL.format == "json" ? renderJson(Report) : renderText(Report, TextOptions{CL.all});
+  std::string Text =
+      CL.format == "json" ? renderJson(Report) : renderText(Report, TextOptions{CL.all, Config.warn});
   if (OutputPath.empty()) {
     llvm::outs() << Text;
     llvm::outs().flush();
@@ -339,7 +402,7 @@ int main(int argc, const char **argv) {
   if (!Report.errors.empty())
     return 2;
   for (const Finding &F : Report.findings)
-    if (F.verdict == Verdict::NotThreadSafe)
+    if (isWarning(Report, Config.warn, F))
       return 1;
   return 0;
 }

@@ -797,6 +797,292 @@ def unreadable_database(c):
 
 
 # ---------------------------------------------------------------------------
+# .clang-tidy configuration and NOLINT comments
+# ---------------------------------------------------------------------------
+# Category 3, every write under a lock: probably thread-safe, so no warning
+# by default.
+LOCKED_MUTATION_CPP = """\
+#include <mutex>
+struct Log { int n = 0; void add() { ++n; } };
+Log request_log;
+std::mutex log_mutex;
+void record() { std::lock_guard<std::mutex> g(log_mutex); request_log.add(); }
+"""
+# Category 4 only (COUNTER_CPP's requests_served): not thread-safe.
+WARN_ON_3_LIST = """\
+Checks: '-*,sharedstate-*'
+CheckOptions:
+  - key: sharedstate.WarnOn
+    value: '3'
+"""
+WARN_ON_3_MAP = """\
+CheckOptions:
+  sharedstate.WarnOn: 3
+"""
+
+
+def warning_lines(r):
+    return [l for l in r.out.splitlines() if ": warning: " in l]
+
+
+@test
+def config_file_warn_on(c):
+    c.write("locked.cpp", LOCKED_MUTATION_CPP)
+    c.write("counter.cpp", COUNTER_CPP)
+    c.default_db(["locked.cpp", "counter.cpp"])
+    c.write("ci/sharedstate.yaml", WARN_ON_3_LIST)
+    # The defaults: the category 3 variable is fine, the category 4 one warns.
+    r = c.scan("-p", ".", "--format", "text", "locked.cpp")
+    check(r.rc == 0 and not warning_lines(r), "default WarnOn: expected exit 0, no warning\n" + r.describe())
+    r = c.scan("-p", ".", "counter.cpp")
+    check(r.rc == 1, "default WarnOn: expected exit 1 for category 4\n" + r.describe())
+    default_report = c.report(r.out)
+    for cfg in ("ci/sharedstate.yaml", c.path("ci", "sharedstate.yaml")):
+        # WarnOn: 3 makes the category 3 finding a warning ...
+        r = c.scan("-p", ".", "--config-file", cfg, "--format", "text", "locked.cpp")
+        check(r.rc == 1, "WarnOn 3: expected exit 1 for a category 3 finding\n" + r.describe())
+        c.expect_clean_stderr(r)
+        w = warning_lines(r)
+        check(len(w) == 1 and "'request_log'" in w[0] and WARNING_LINE.match(w[0]),
+              "WarnOn 3: expected one warning, for request_log\n" + r.describe())
+        # ... and a program with only a category 4 finding passes.
+        for fmt in ("json", "text"):
+            r = c.scan("-p", ".", "--config-file=" + cfg, "--format", fmt, "counter.cpp")
+            check(r.rc == 0, "WarnOn 3: expected exit 0 for category 4 only\n" + r.describe())
+            c.expect_clean_stderr(r)
+        # With --all the category 4 finding is a note; the JSON inventory is unchanged.
+        r = c.scan("-p", ".", "--config-file", cfg, "--format", "text", "--all", "counter.cpp")
+        check(not warning_lines(r) and any(NOTE_FINDING_LINE.match(l) and "'requests_served'" in l
+                                           for l in r.out.splitlines()),
+              "WarnOn 3 --all: requests_served should be a note\n" + r.describe())
+        rep = c.report(c.scan("-p", ".", "--config-file", cfg, "counter.cpp").out)
+        check(rep["findings"] == default_report["findings"], "WarnOn changed the JSON findings")
+    # The mapping spelling of CheckOptions works the same.
+    c.write("map.yaml", WARN_ON_3_MAP)
+    check(c.scan("-p", ".", "--config-file", "map.yaml", "locked.cpp").rc == 1, "CheckOptions as a mapping ignored")
+    check(c.scan("-p", ".", "--config-file", "map.yaml", "counter.cpp").rc == 0, "CheckOptions as a mapping ignored")
+    # A per-check WarnOn overrides sharedstate.WarnOn for that check only, as in the plugin.
+    c.write("per-check.yaml", "CheckOptions:\n  sharedstate.WarnOn: '3'\n"
+                              "  sharedstate-mutable-global.WarnOn: 'not-thread-safe'\n")
+    check(c.scan("-p", ".", "--config-file", "per-check.yaml", "counter.cpp").rc == 1,
+          "sharedstate-mutable-global.WarnOn should decide for a global")
+    check(c.scan("-p", ".", "--config-file", "per-check.yaml", "locked.cpp").rc == 0,
+          "sharedstate-mutable-global.WarnOn should decide for a global")
+
+
+@test
+def config_discovery(c):
+    # proj/.clang-tidy applies to --root proj and to anything below it.
+    c.write("proj/src/locked.cpp", LOCKED_MUTATION_CPP)
+    c.write_db([("proj/src/locked.cpp", ["clang++", "-std=c++17", "-c", "proj/src/locked.cpp"])], rel_dir="proj/build")
+    c.write("proj/.clang-tidy", WARN_ON_3_MAP)
+    db = c.path("proj", "build")
+    # Without --root, the current directory: the work directory's own
+    # .clang-tidy (no options, written by the driver) is nearest.
+    r = c.scan("-p", db)
+    check(r.rc == 0, "from the work directory: expected exit 0 (proj/.clang-tidy does not apply)\n" + r.describe())
+    for root, cwd in (("proj", None), (c.path("proj"), None), ("proj/src", None), ("proj/build", None),
+                      (None, c.path("proj")), (None, c.path("proj", "src"))):
+        args = ["-p", db] + (["--root", root] if root else [])
+        r = c.scan(*args, "--format", "text", cwd=cwd)
+        check(r.rc == 1 and any("'request_log'" in l for l in warning_lines(r)),
+              "root %s, cwd %s: proj/.clang-tidy (WarnOn 3) not applied\n%s" % (root, cwd, r.describe()))
+        c.expect_clean_stderr(r)
+    # An empty .clang-tidy is skipped, as clang-tidy does ...
+    c.write("proj/src/.clang-tidy", "")
+    check(c.scan("-p", db, "--root", "proj/src").rc == 1, "an empty proj/src/.clang-tidy stopped the search")
+    # ... a non-empty one is the configuration, and the search stops there ...
+    c.write("proj/src/.clang-tidy", "Checks: '-*,sharedstate-*'\n")
+    check(c.scan("-p", db, "--root", "proj/src").rc == 0, "the nearest .clang-tidy should win")
+    # ... unless it asks for its parent's.
+    c.write("proj/src/.clang-tidy", "Checks: '-*,sharedstate-*'\nInheritParentConfig: true\n")
+    check(c.scan("-p", db, "--root", "proj/src").rc == 1, "InheritParentConfig: true not honored")
+    # --config-file replaces the search.
+    c.write("none.yaml", "Checks: '*'\n")
+    check(c.scan("-p", db, "--root", "proj", "--config-file", "none.yaml").rc == 0,
+          "--config-file should replace proj/.clang-tidy")
+    # Checks: is ignored: the scanner runs every sharedstate check.
+    c.write("proj/.clang-tidy", "Checks: '-*,misc-*'\n" + WARN_ON_3_MAP)
+    r = c.scan("-p", db, "--root", "proj")
+    check(r.rc == 1, "Checks: disabling sharedstate should not stop the scanner\n" + r.describe())
+    check(c.report(r.out)["findings"], "no findings with Checks: -*")
+
+
+SPINLOCK_CPP = """\
+namespace mylib {
+struct SpinLock { void lock(); void unlock(); };
+struct Ticket { void lock(); void unlock(); };
+}
+mylib::SpinLock spin;
+mylib::Ticket ticket;
+int counter = 0;
+int served = 0;
+void bump() { spin.lock(); ++counter; spin.unlock(); }
+void serve() { ticket.lock(); ++served; ticket.unlock(); }
+"""
+
+
+@test
+def config_sync_types(c):
+    c.write("spin.cpp", SPINLOCK_CPP)
+    c.default_db(["spin.cpp"])
+    r = c.scan("-p", ".")
+    check(r.rc == 1, "without configuration: expected exit 1\n" + r.describe())
+    s = symbols(c.report(r.out))
+    check("synchronization" not in s["spin"]["qualifiers"], "spin is a synchronization object without configuration")
+    check(s["counter"]["verdict"] == "not-thread-safe", "counter should be not thread-safe without configuration")
+
+    for text in ("CheckOptions:\n  - key: sharedstate.SyncTypes\n    value: 'mylib::SpinLock;mylib::Ticket'\n",
+                 "CheckOptions:\n  sharedstate-mutable-global.SyncTypes: mylib::SpinLock\n"
+                 "  sharedstate-function-local-static.SyncTypes: mylib::Ticket\n"):
+        c.write(".clang-tidy", text)
+        r = c.scan("-p", ".")
+        check(r.rc == 0, "SyncTypes from .clang-tidy: expected exit 0\n" + r.describe())
+        c.expect_clean_stderr(r)
+        s = symbols(c.report(r.out))
+        for name in ("spin", "ticket"):
+            check("synchronization" in s[name]["qualifiers"] and s[name]["verdict"] == "thread-safe",
+                  "%s is not a synchronization object with SyncTypes from .clang-tidy: %s" % (name, s[name]))
+        for name in ("counter", "served"):
+            check(s[name]["verdict"] == "probably-thread-safe",
+                  "%s is not synchronized by the configured lock: %s" % (name, s[name]))
+    # The command line adds to the file's list.
+    c.write(".clang-tidy", "CheckOptions:\n  sharedstate.SyncTypes: mylib::SpinLock\n")
+    check(c.scan("-p", ".").rc == 1, "mylib::Ticket should not be a sync type from this file")
+    r = c.scan("-p", ".", "--sync-type", "mylib::Ticket")
+    check(r.rc == 0, "--sync-type should add to the file's SyncTypes\n" + r.describe())
+
+
+@test
+def config_malformed(c):
+    c.write("a.cpp", COUNTER_CPP)
+    c.default_db(["a.cpp"])
+    cases = [
+        ("CheckOptions:\n  - key: sharedstate.WarnOn\n    value: '3\n", "unterminated quote"),
+        ("Checks: '*'\n  bad indentation: 1\n", "bad indentation"),
+        ("CheckOptions:\n  - key: a.b\n    value: [1, 2]\n", "a list as a value"),
+        ("CheckOptions: 3\n", "CheckOptions a number"),
+        ("CheckOptions:\n  - key: sharedstate.WarnOn\n", "an entry without value"),
+        ("just text\n", "not a mapping"),
+        ("CheckOptions:\n  sharedstate.WarnOn: sometimes\n", "an invalid WarnOn"),
+        ("CheckOptions:\n  sharedstate-mutable-global.WarnOn: '5'\n", "an invalid per-check WarnOn"),
+        ("CheckOptions:\n  sharedstate.WarnOn: ''\n", "an empty WarnOn"),
+    ]
+    failures = []
+    for text, what in cases:
+        for explicit in (False, True):
+            name = "cfg.yaml" if explicit else ".clang-tidy"
+            c.write(name, text)
+            args = ["-p", ".", "-o", "report.json"] + (["--config-file", name] if explicit else [])
+            try:
+                r = c.scan(*args)
+                line = c.expect_usage_error(r, c.path(name) if not explicit else name)
+                check("invalid configuration" in line, "the error does not say what is wrong: %r" % line)
+                if "WarnOn" in what:
+                    check("WarnOn" in line, "the error does not name the option: %r" % line)
+                check(not os.path.exists(c.path("report.json")), "a report was written")
+                # --warn-on does not excuse a broken file.
+                c.expect_usage_error(c.scan(*args, "--warn-on", "all"), name)
+            except Failure as e:
+                failures.append("%s (%s):\n%s" % (what, name, e))
+            c.write(name, "# no options\n")
+    check(not failures, "\n\n".join(failures))
+    # Syntax errors give the line.
+    c.write(".clang-tidy", "Checks: '*'\n  bad indentation: 1\n")
+    c.expect_usage_error(c.scan("-p", "."), c.path(".clang-tidy") + ":2:")
+    c.write(".clang-tidy", "# no options\n")
+    # A --config-file that does not exist.
+    c.expect_usage_error(c.scan("-p", ".", "--config-file", "missing.yaml", "-o", "report.json"), "missing.yaml")
+    check(not os.path.exists(c.path("report.json")), "a report was written")
+
+
+@test
+def warn_on_option(c):
+    c.write("locked.cpp", LOCKED_MUTATION_CPP)
+    c.write("counter.cpp", COUNTER_CPP)
+    c.write("safe.cpp", SAFE_ONLY_CPP)
+    c.default_db(["locked.cpp", "counter.cpp", "safe.cpp"])
+    c.write(".clang-tidy", WARN_ON_3_LIST + "  - key: sharedstate-mutable-global.WarnOn\n    value: '2'\n")
+    # --warn-on overrides the file, per-check values included.
+    r = c.scan("-p", ".", "--warn-on", "not-thread-safe", "--format", "text", "counter.cpp")
+    check(r.rc == 1 and len(warning_lines(r)) == 1, "--warn-on not-thread-safe: expected a warning\n" + r.describe())
+    check(c.scan("-p", ".", "--warn-on=not-thread-safe", "locked.cpp").rc == 0, "--warn-on did not override WarnOn 3")
+    check(c.scan("-p", ".", "locked.cpp").rc == 0, "the per-check WarnOn 2 should decide for a global")
+    check(c.scan("-p", ".", "--warn-on", "3", "locked.cpp").rc == 1, "--warn-on 3: expected exit 1")
+    check(c.scan("-p", ".", "--warn-on", "4;probably-thread-safe", "counter.cpp").rc == 1, "--warn-on 4;...")
+    # all: every finding warns, even a thread-safe one.
+    r = c.scan("-p", ".", "--warn-on", "all", "--format", "text", "safe.cpp")
+    check(r.rc == 1 and len(warning_lines(r)) == len(symbols(c.report(c.scan("-p", ".", "safe.cpp").out))),
+          "--warn-on all: every finding should warn\n" + r.describe())
+    check(c.scan("-p", ".", "--warn-on", "thread-safe,probably-thread-safe", "counter.cpp").rc == 0,
+          "--warn-on without not-thread-safe: expected exit 0")
+    # Bad values are usage errors.
+    for bad in ("sometimes", "5", "", "3;;often"):
+        c.expect_usage_error(c.scan("-p", ".", "--warn-on", bad, "-o", "report.json"), "--warn-on")
+        check(not os.path.exists(c.path("report.json")), "a report was written")
+    c.expect_usage_error(c.scan("-p", ".", "--warn-on"), "--warn-on")
+
+
+NOLINT_CASES = {
+    # file: (text, the unsafe symbol, suppressed?)
+    "nolint.cpp": ("int hits = 0; // NOLINT\nvoid hit() { ++hits; }\n", "hits", True),
+    "nolint_check.cpp": ("int hits = 0; // NOLINT(sharedstate-mutable-global)\nvoid hit() { ++hits; }\n",
+                         "hits", True),
+    "nolint_glob.cpp": ("int hits = 0; // NOLINT(bugprone-foo, sharedstate-*)\nvoid hit() { ++hits; }\n",
+                        "hits", True),
+    "nextline.cpp": ("// NOLINTNEXTLINE(sharedstate-mutable-global)\nint hits = 0;\nvoid hit() { ++hits; }\n",
+                     "hits", True),
+    "block.cpp": ("// NOLINTBEGIN(sharedstate-*)\nint before = 1;\nint hits = 0;\n// NOLINTEND(sharedstate-*)\n"
+                  "void hit() { ++hits; }\n", "hits", True),
+    "member.cpp": ("struct Registry {\n  static int entries; // NOLINT(sharedstate-mutable-static-member)\n};\n"
+                   "int Registry::entries = 0;\nvoid add() { ++Registry::entries; }\n", "Registry::entries", True),
+    "local.cpp": ("int next_id() {\n  // NOLINTNEXTLINE(sharedstate-function-local-static)\n"
+                  "  static int id = 0;\n  return ++id;\n}\n", "next_id::id", True),
+    "header.cpp": ('#include "header.h"\nvoid hit() { ++header_hits; }\n', "header_hits", True),
+    # Directives that do not cover the finding.
+    "other_check.cpp": ("int hits = 0; // NOLINT(bugprone-branch-clone)\nvoid hit() { ++hits; }\n", "hits", False),
+    "wrong_kind.cpp": ("int hits = 0; // NOLINT(sharedstate-function-local-static)\nvoid hit() { ++hits; }\n",
+                       "hits", False),
+    "next_too_far.cpp": ("// NOLINTNEXTLINE\n\nint hits = 0;\nvoid hit() { ++hits; }\n", "hits", False),
+    "unmatched.cpp": ("// NOLINTBEGIN\nint hits = 0;\nvoid hit() { ++hits; }\n", "hits", False),
+    "ended.cpp": ("// NOLINTBEGIN\nint before = 1;\n// NOLINTEND\nint hits = 0;\nvoid hit() { ++hits; }\n",
+                  "hits", False),
+    "lowercase.cpp": ("int hits = 0; // nolint\nvoid hit() { ++hits; }\n", "hits", False),
+}
+
+
+@test
+def nolint(c):
+    c.write("header.h", "inline int header_hits = 0; // NOLINT\n")
+    for name, (text, _, _) in NOLINT_CASES.items():
+        c.write(name, text)
+    c.default_db(sorted(NOLINT_CASES))
+    for name, (text, symbol, suppressed) in sorted(NOLINT_CASES.items()):
+        r = c.scan("-p", ".", name)
+        what = "%s (%s)" % (name, "suppressed" if suppressed else "not suppressed")
+        check(r.rc == (0 if suppressed else 1), "%s: expected exit %d\n%s" % (what, 0 if suppressed else 1, r.describe()))
+        c.expect_clean_stderr(r)
+        s = symbols(c.report(r.out, name + " report"))
+        check(symbol in s, "%s: no finding for %s: %s" % (what, symbol, sorted(s)))
+        x = s[symbol]
+        check(x["verdict"] == "not-thread-safe", "%s: %s should still be not-thread-safe: %s" % (what, symbol, x))
+        check(x["suppressed"] is suppressed, "%s: suppressed is %r" % (what, x["suppressed"]))
+        r = c.scan("-p", ".", "--format", "text", name)
+        check((not warning_lines(r)) == suppressed, "%s: warnings in text output\n%s" % (what, r.describe()))
+        r = c.scan("-p", ".", "--format", "text", "--all", name)
+        line = [l for l in r.out.splitlines() if ("'%s'" % symbol) in l and (": warning: " in l or ": note: " in l)]
+        check(len(line) == 1, "%s --all: expected one line for %s\n%s" % (what, symbol, r.describe()))
+        if suppressed:
+            check(NOTE_FINDING_LINE.match(line[0]) and "(suppressed)" in line[0],
+                  "%s --all: expected a note marked (suppressed): %r" % (what, line[0]))
+        else:
+            check(WARNING_LINE.match(line[0]) and "(suppressed)" not in line[0],
+                  "%s --all: expected a warning: %r" % (what, line[0]))
+    # A suppressed finding does not warn even when WarnOn selects everything.
+    check(c.scan("-p", ".", "--warn-on", "all", "nolint.cpp").rc == 0, "--warn-on all: a suppressed finding warned")
+
+
+# ---------------------------------------------------------------------------
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scanner")
@@ -818,6 +1104,11 @@ def main():
         return 1
     os.makedirs(a.work_dir, exist_ok=True)
     work = os.path.realpath(tempfile.mkdtemp(prefix=a.test + ".", dir=a.work_dir))
+    # The scanner reads the nearest .clang-tidy above --root; the work
+    # directory may be inside a checkout that has one. This one, without
+    # options, stops the search so that every test starts from the defaults.
+    with open(os.path.join(work, ".clang-tidy"), "w") as f:
+        f.write("# scan_test.py: no options, so that no enclosing .clang-tidy applies\n")
     ctx = Context(os.path.realpath(a.scanner), os.path.realpath(a.source_dir), work)
     try:
         TESTS[a.test](ctx)

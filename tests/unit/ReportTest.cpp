@@ -83,6 +83,13 @@ std::string where(const SourceLocation &L) {
   return displayPath(L.file, Root) + ":" + std::to_string(L.line) + ":" + std::to_string(L.column);
 }
 
+WarnOn warnOn(const std::string &Spec) {
+  std::string Error;
+  std::optional<WarnOn> W = WarnOn::parse(Spec, Error);
+  REQUIRE_MESSAGE(W.has_value(), Error);
+  return W.value_or(WarnOn::defaults());
+}
+
 bool startsWith(const std::string &S, const std::string &Prefix) { return S.rfind(Prefix, 0) == 0; }
 
 int countStartingWith(const std::vector<std::string> &Lines, const std::string &Prefix) {
@@ -341,6 +348,75 @@ TEST_CASE("text report: the summary names the variables of each category") {
     if (startsWith(L, "  1  "))
       CHECK(L.find("port") != std::string::npos);
   }
+}
+
+TEST_CASE("JSON report: every finding says whether it is suppressed") {
+  ReportInput In = sample();
+  In.suppressed = {In.findings[2].id};
+  ordered_json J = toJson(In);
+  for (size_t I = 0; I < In.findings.size(); ++I) {
+    CAPTURE(I);
+    REQUIRE(J["findings"][I].contains("suppressed"));
+    CHECK(J["findings"][I]["suppressed"] == (I == 2));
+  }
+  // Suppressed findings stay in the inventory and its counts.
+  CHECK(J.at("summary").at("findings") == 4);
+  CHECK(J.at("summary").at("by_verdict").at("not-thread-safe") == 1);
+  CHECK_FALSE(toJson(sample()).at("findings").at(2).at("suppressed").get<bool>());
+}
+
+TEST_CASE("text report: a suppressed finding is no warning, and a note with all") {
+  ReportInput In = sample();
+  const Finding &Sessions = In.findings[2];
+  In.suppressed = {Sessions.id};
+  std::vector<std::string> L = lines(renderText(In, TextOptions{}));
+  CHECK(countContaining(L, ": warning: ") == 0);
+  CHECK(countContaining(L, Sessions.message) == 0);
+  CHECK(countStartingWith(L, "1 finding suppressed by NOLINT comments") == 1);
+
+  L = lines(renderText(In, TextOptions{true}));
+  CHECK(countContaining(L, ": warning: ") == 0);
+  CHECK(countStartingWith(L, where(Sessions.location) + ": note: " + Sessions.message + " (suppressed) [" +
+                                 Sessions.check + "]") == 1);
+  CHECK(countContaining(L, "(suppressed)") == 1);
+  // Its evidence is still listed under it.
+  CHECK(countStartingWith(L, where(Sessions.evidence[0].location) + ": note: ") == 1);
+  // Without suppressions there is no such line.
+  CHECK(countContaining(lines(renderText(sample(), TextOptions{})), "suppressed") == 0);
+}
+
+TEST_CASE("text report: WarnOn decides which findings are warnings") {
+  ReportInput In = sample();
+  WarnPolicy Policy;
+  Policy.fallback = warnOn("2;3");
+  std::vector<std::string> L = lines(renderText(In, TextOptions{false, Policy}));
+  CHECK(countContaining(L, ": warning: ") == 2);
+  CHECK(countStartingWith(L, where(In.findings[1].location) + ": warning: " + In.findings[1].message) == 1);
+  CHECK(countStartingWith(L, where(In.findings[2].location) + ": warning: " + In.findings[2].message) == 1);
+  CHECK(countContaining(L, In.findings[0].message) == 0);
+  CHECK(countContaining(L, In.findings[3].message) == 0);
+  // With all, the rest are notes.
+  L = lines(renderText(In, TextOptions{true, Policy}));
+  CHECK(countContaining(L, ": warning: ") == 2);
+  CHECK(countStartingWith(L, where(In.findings[3].location) + ": note: " + In.findings[3].message) == 1);
+
+  // A check's own WarnOn wins over the shared one.
+  Policy.perCheck[checkFor(VarKind::StaticMember)] = warnOn("1");
+  L = lines(renderText(In, TextOptions{false, Policy}));
+  CHECK(countContaining(L, ": warning: ") == 1);
+  CHECK(countContaining(L, In.findings[1].message) == 1);
+}
+
+TEST_CASE("isWarning: selected by the policy and not suppressed") {
+  ReportInput In = sample();
+  WarnPolicy Default;
+  CHECK(isWarning(In, Default, In.findings[2]));
+  CHECK_FALSE(isWarning(In, Default, In.findings[3])); // probably thread-safe
+  In.suppressed.insert(In.findings[2].id);
+  CHECK_FALSE(isWarning(In, Default, In.findings[2]));
+  WarnPolicy All{warnOn("all"), {}};
+  CHECK(isWarning(In, All, In.findings[0]));
+  CHECK_FALSE(isWarning(In, All, In.findings[2]));
 }
 
 } // TEST_SUITE
