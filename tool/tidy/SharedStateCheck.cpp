@@ -3,9 +3,13 @@
 //   one note per write (the evidence);
 // - which findings warn is the WarnOn option (default: not-thread-safe);
 // - a category-1 variable that is not const gets a fix-it adding const (or
-//   constexpr) on every declaration in the TU, but only where that cannot
-//   change meaning: const on a namespace-scope variable without an extern
-//   declaration would give it internal linkage and break other TUs' uses.
+//   constexpr) on every declaration, but only where that cannot break code:
+//   every declaration is in the main file (a header is shared with TUs this
+//   one cannot see), the linkage stays the same (const on a namespace-scope
+//   variable without an extern declaration makes it internal), and a const
+//   object can be initialized as written (no initializer needs a type that
+//   allows const default-initialization). Variables that hand out non-const
+//   access get no hint at all (Classify).
 #include "SharedStateCheck.h"
 
 #include "Extractor.h"
@@ -16,6 +20,8 @@
 #include <clang/ASTMatchers/ASTMatchFinder.h>
 #include <clang/Basic/SourceManager.h>
 
+#include <map>
+
 namespace sharedstate::tidy {
 
 using namespace clang;
@@ -25,17 +31,32 @@ using clang::tidy::ClangTidyOptions;
 
 namespace {
 
-/// One analysis per TU, shared by every enabled sharedstate check: clang-tidy
-/// runs the checks of a TU one after the other in one thread.
+/// One analysis per TU and set of analysis options, shared by the enabled
+/// sharedstate checks (normally all configured alike, so one analysis):
+/// clang-tidy runs the checks of a TU one after the other in one thread.
 struct TUAnalysis {
-  const ASTContext *context = nullptr;
   std::vector<Finding> findings;
   DeclIndex index;
 };
 
-TUAnalysis &currentAnalysis() {
-  static TUAnalysis Analysis;
-  return Analysis;
+struct AnalysisCache {
+  const ASTContext *context = nullptr;
+  std::map<std::string, TUAnalysis> byOptions;
+};
+
+AnalysisCache &cache() {
+  static AnalysisCache Cache;
+  return Cache;
+}
+
+std::string signature(const AnalysisOptions &O) {
+  std::string S;
+  for (const auto *List : {&O.syncTypes, &O.lockGuardTypes, &O.onceFunctions}) {
+    for (const std::string &Item : *List)
+      S += Item + ";";
+    S += "|";
+  }
+  return S;
 }
 
 std::vector<std::string> withDefaults(std::vector<std::string> Defaults, const std::string &Extra) {
@@ -59,7 +80,25 @@ std::vector<FixItHint> constFixes(const ASTContext &Ctx, const std::vector<const
                                   InitKind Init) {
   if (Decls.empty())
     return {};
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (const VarDecl *D : Decls)
+    if (!SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      return {}; // a header: other TUs may write it
   const VarDecl *Canon = Decls.front()->getCanonicalDecl();
+  const VarDecl *Def = Canon->getDefinition();
+  if (!Def)
+    return {};
+  // `static int n;` made const would have no value: a const object needs an
+  // initializer unless its class allows const default-initialization.
+  const Expr *Written = Def->getInit();
+  const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(Written ? Written->IgnoreImplicit() : nullptr);
+  bool DefaultInit = !Written || (Construct && Construct->getNumArgs() == 0 && !Construct->isListInitialization() &&
+                               Construct->getParenOrBraceRange().isInvalid());
+  if (DefaultInit) {
+    const CXXRecordDecl *RD = Ctx.getBaseElementType(Def->getType())->getAsCXXRecordDecl();
+    if (!RD || !RD->allowConstDefaultInit())
+      return {};
+  }
   bool KeepsLinkage = Canon->isStaticLocal() || Canon->isStaticDataMember() || !Canon->isExternallyVisible() ||
                       Canon->isInline();
   for (const VarDecl *D : Decls)
@@ -129,13 +168,17 @@ void SharedStateCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(translationUnitDecl().bind("tu"), this);
 }
 
-void SharedStateCheck::onEndOfTranslationUnit() { currentAnalysis() = TUAnalysis(); }
+void SharedStateCheck::onEndOfTranslationUnit() { cache() = AnalysisCache(); }
 
 void SharedStateCheck::check(const MatchFinder::MatchResult &Result) {
-  TUAnalysis &A = currentAnalysis();
-  if (A.context != Result.Context) {
-    A = TUAnalysis();
-    A.context = Result.Context;
+  AnalysisCache &C = cache();
+  if (C.context != Result.Context) {
+    C = AnalysisCache();
+    C.context = Result.Context;
+  }
+  auto [It, Fresh] = C.byOptions.try_emplace(signature(Analysis));
+  TUAnalysis &A = It->second;
+  if (Fresh) {
     ProgramFacts Program;
     mergeInto(Program, extractFacts(*Result.Context, Analysis, &A.index));
     finalize(Program);
