@@ -9,7 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-  cmake ninja-build g++ make python3 python3-jsonschema \
+  cmake ninja-build g++ make python3 python3-jsonschema python3-yaml jq \
   nlohmann-json3-dev doctest-dev \
   "llvm-${LLVM_VERSION}-dev" "libclang-${LLVM_VERSION}-dev" "clang-${LLVM_VERSION}" \
   "clang-tidy-${LLVM_VERSION}" "clangd-${LLVM_VERSION}" >/dev/null

@@ -107,11 +107,18 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
   int Counts[5] = {0, 0, 0, 0, 0};
   std::map<Verdict, int> Verdicts;
   std::vector<std::string> Names[5];
-  size_t Suppressed = 0;
+  size_t Suppressed = 0, Variables = 0;
+  std::map<std::string, int> Races; // lazy-init findings by shape
   for (const Finding &F : In.findings) {
-    ++Counts[F.category];
-    ++Verdicts[F.verdict];
-    Names[F.category].push_back(F.symbol);
+    if (F.shape.empty()) {
+      // The table is the review's: one row entry per shared variable.
+      ++Variables;
+      ++Counts[F.category];
+      ++Verdicts[F.verdict];
+      Names[F.category].push_back(F.symbol);
+    } else {
+      ++Races[F.shape];
+    }
     bool IsSuppressed = In.suppressed.count(F.id) > 0;
     Suppressed += IsSuppressed;
     bool Warns = isWarning(In, Opts.warn, F);
@@ -130,7 +137,7 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
   for (const TUError &E : In.errors)
     OS << displayPath(E.file, In.root) << ": error: " << E.message << "\n";
 
-  OS << "\nshared variables by category (" << In.findings.size() << " in " << In.translationUnits
+  OS << "\nshared variables by category (" << Variables << " in " << In.translationUnits
      << " translation unit" << (In.translationUnits == 1 ? "" : "s") << "):\n";
   for (int C = 1; C <= 4; ++C) {
     OS << "  " << C << "  " << CategoryTitles[C];
@@ -149,6 +156,15 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
   OS << "verdicts: " << Verdicts[Verdict::NotThreadSafe] << " not thread-safe, "
      << Verdicts[Verdict::ProbablyThreadSafe] << " probably thread-safe, " << Verdicts[Verdict::ThreadSafe]
      << " thread-safe\n";
+  if (!Races.empty()) {
+    int Total = 0;
+    std::string Shapes;
+    for (const auto &[Shape, N] : Races) {
+      Total += N;
+      Shapes += (Shapes.empty() ? "" : ", ") + std::to_string(N) + " " + Shape;
+    }
+    OS << "lazy initialization races: " << Total << " (" << Shapes << ")\n";
+  }
   if (Suppressed)
     OS << Suppressed << (Suppressed == 1 ? " finding" : " findings") << " suppressed by NOLINT comments\n";
   if (!In.errors.empty())
