@@ -21,28 +21,15 @@ import glob
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from harness import SKIP, Failure, Skip, check, run_one  # noqa: E402  (tests/harness.py)
 
 PREFIX = "sharedstate-scan: error: "
 WARNING_LINE = re.compile(r"^[^:]+:\d+:\d+: warning: .* \[sharedstate-[a-z-]+\]$")
 NOTE_FINDING_LINE = re.compile(r"^[^:]+:\d+:\d+: note: .* \[sharedstate-[a-z-]+\]$")
-SKIP = 77
-
-
-class Failure(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def check(cond, message):
-    if not cond:
-        raise Failure(message)
 
 
 def printable(text):
@@ -1102,27 +1089,16 @@ def main():
     if not os.access(a.scanner, os.X_OK):
         print("FAIL: no scanner binary at %s" % a.scanner)
         return 1
-    os.makedirs(a.work_dir, exist_ok=True)
-    work = os.path.realpath(tempfile.mkdtemp(prefix=a.test + ".", dir=a.work_dir))
-    # The scanner reads the nearest .clang-tidy above --root; the work
-    # directory may be inside a checkout that has one. This one, without
-    # options, stops the search so that every test starts from the defaults.
-    with open(os.path.join(work, ".clang-tidy"), "w") as f:
-        f.write("# scan_test.py: no options, so that no enclosing .clang-tidy applies\n")
-    ctx = Context(os.path.realpath(a.scanner), os.path.realpath(a.source_dir), work)
-    try:
-        TESTS[a.test](ctx)
-    except Skip as e:
-        print("SKIPPED: %s: %s" % (a.test, e))
-        shutil.rmtree(work, ignore_errors=True)
-        return SKIP
-    except Failure as e:
-        print("FAIL: %s\n%s\n(test directory kept: %s)" % (a.test, e, work))
-        return 1
-    print("PASS: %s" % a.test)
-    if not a.keep:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
+
+    def run(work):
+        # The scanner reads the nearest .clang-tidy above --root; the work
+        # directory may be inside a checkout that has one. This one, without
+        # options, stops the search so that every test starts from the defaults.
+        with open(os.path.join(work, ".clang-tidy"), "w") as f:
+            f.write("# scan_test.py: no options, so that no enclosing .clang-tidy applies\n")
+        TESTS[a.test](Context(os.path.realpath(a.scanner), os.path.realpath(a.source_dir), work))
+
+    return run_one(a.test, run, a.work_dir, a.keep)
 
 
 if __name__ == "__main__":

@@ -27,10 +27,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from harness import SKIP, Failure, Skip, check, run_one  # noqa: E402  (tests/harness.py)
+
 CHECKS = ["sharedstate-function-local-static", "sharedstate-mutable-global", "sharedstate-mutable-static-member"]
 DIAG = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<sev>warning|error|note): "
                   r"(?P<msg>.*?)(?: \[(?P<check>[^\]]+)\])?$")
@@ -42,17 +43,6 @@ THREAD_SAFE_CONFIG = ("{Checks: '-*,sharedstate-*', "
 ACTIONS_BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]
 
 
-class Failure(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def check(cond, message):
-    if not cond:
-        raise Failure(message)
 
 
 class Result:
@@ -965,21 +955,7 @@ def main():
         if not os.path.exists(getattr(a, tool)):
             print("FAIL: no %s at %s" % (tool.replace("_", "-"), getattr(a, tool)))
             return 1
-    os.makedirs(a.work_dir, exist_ok=True)
-    work = os.path.realpath(tempfile.mkdtemp(prefix=a.test + ".", dir=a.work_dir))
-    try:
-        TESTS[a.test](Context(a, work))
-    except Skip as e:
-        print("SKIPPED: %s: %s" % (a.test, e))
-        shutil.rmtree(work, ignore_errors=True)
-        return SKIP
-    except Failure as e:
-        print("FAIL: %s\n%s\n(test directory kept: %s)" % (a.test, e, work))
-        return 1
-    print("PASS: %s" % a.test)
-    if not a.keep:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return run_one(a.test, lambda work: TESTS[a.test](Context(a, work)), a.work_dir, a.keep)
 
 
 if __name__ == "__main__":
