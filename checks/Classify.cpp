@@ -325,15 +325,27 @@ std::string lazyMessage(const std::string &Shape, const SharedVariable &V) {
 /// expected under the same lock), when the writes all run inside call_once,
 /// or when the whole thing runs only during static initialization.
 std::vector<Finding> lazyInitFindings(const ProgramFacts &P, const CallGraphFacts &Graph,
-                                      const std::map<std::string, std::vector<AccessOn>> &WritesByVar) {
+                                      const std::map<std::string, std::vector<AccessOn>> &WritesByVar,
+                                      const std::multimap<std::string, const ReturnAlias *> &Aliases) {
   std::vector<Finding> Out;
   std::map<std::string, int> Ordinal; // checks of one variable in one function
   for (const GuardedCheck &G : P.guardedChecks) {
     // Numbered before any check is skipped, so that a check that becomes
     // safe does not hand its id to the next one.
     int N = Ordinal[G.varKey + "\n" + G.functionKey]++;
-    auto VarIt = P.variables.find(G.varKey);
-    auto WIt = WritesByVar.find(G.varKey);
+    // `registry().items.empty()`: the variables the function hands out.
+    std::vector<std::string> Tested{G.varKey};
+    if (G.varKey.rfind("callee:", 0) == 0) {
+      std::vector<Resolved> Targets;
+      std::set<std::string> Visiting;
+      resolve(AccessTarget{"", G.varKey.substr(7)}, true, Aliases, Visiting, Targets);
+      Tested.clear();
+      for (const Resolved &R : Targets)
+        Tested.push_back(R.varKey);
+    }
+    for (const std::string &VarKey : Tested) {
+    auto VarIt = P.variables.find(VarKey);
+    auto WIt = WritesByVar.find(VarKey);
     if (VarIt == P.variables.end() || WIt == WritesByVar.end() || VarIt->second.isSyncPrimitive)
       continue;
     // A check made under a lock, its own or one every caller holds.
@@ -346,7 +358,7 @@ std::vector<Finding> lazyInitFindings(const ProgramFacts &P, const CallGraphFact
     if (G.kind == CheckKind::Flag)
       for (const auto &[Other, OtherWrites] : WritesByVar)
         for (const AccessOn &W : OtherWrites)
-          GuardsData = GuardsData || (Other != G.varKey && (within(W.access->location, G.regionBegin, G.regionEnd) ||
+          GuardsData = GuardsData || (Other != VarKey && (within(W.access->location, G.regionBegin, G.regionEnd) ||
                                                             Called.count(W.access->functionKey)));
     for (const AccessOn &W : WIt->second) {
       bool InRegion = within(W.access->location, G.regionBegin, G.regionEnd);
@@ -370,7 +382,7 @@ std::vector<Finding> lazyInitFindings(const ProgramFacts &P, const CallGraphFact
       continue; // the flag is never set here: not an initialization flag
     const SharedVariable &V = VarIt->second;
     Finding F;
-    F.key = G.varKey;
+    F.key = VarKey;
     F.check = "sharedstate-lazy-init";
     F.kind = "lazy-init";
     F.shape = Shape;
@@ -379,7 +391,7 @@ std::vector<Finding> lazyInitFindings(const ProgramFacts &P, const CallGraphFact
     F.symbol = V.name;
     F.type = V.type;
     F.location = G.location;
-    F.id = fingerprint(F.check, G.varKey + "@" + G.functionKey + "#" + std::to_string(N));
+    F.id = fingerprint(F.check, VarKey + "@" + G.functionKey + "#" + std::to_string(N));
     F.message = lazyMessage(Shape, V);
     Evidence Check;
     Check.what = AccessWhat::Check;
@@ -392,6 +404,7 @@ std::vector<Finding> lazyInitFindings(const ProgramFacts &P, const CallGraphFact
     foldInstantiations(Writes);
     F.evidence.insert(F.evidence.end(), Writes.begin(), Writes.end());
     Out.push_back(std::move(F));
+    }
   }
   return Out;
 }
@@ -488,7 +501,7 @@ std::vector<Finding> classify(const ProgramFacts &P) {
     describe(V, F, RuntimeReassign, Escaped && !RuntimeReassign, Borrowed.count(Key) != 0);
     Out.push_back(std::move(F));
   }
-  for (Finding &F : lazyInitFindings(P, Graph, WritesByVar))
+  for (Finding &F : lazyInitFindings(P, Graph, WritesByVar, Aliases))
     Out.push_back(std::move(F));
   std::sort(Out.begin(), Out.end(), [](const Finding &A, const Finding &B) {
     return std::tie(A.location, A.symbol, A.check) < std::tie(B.location, B.symbol, B.check);

@@ -363,16 +363,38 @@ public:
     clang::SourceLocation mention;
   };
 
-  /// The shared variable an expression names directly, if any.
-  const VarDecl *sharedIn(const Expr *E) {
+  /// The shared object an expression designates, directly or through its
+  /// fields: a shared variable (`v`, `reg.items`, `reg_ptr->items`), or what
+  /// a function returning a non-const reference hands out (`registry().items`,
+  /// key "callee:<function>", resolved to variables in classification).
+  /// Synchronization objects are not checks: testing an atomic is how lazy
+  /// initialization is done right.
+  std::optional<std::string> sharedIn(const Expr *E) {
     E = E ? E->IgnoreParenImpCasts() : nullptr;
-    const ValueDecl *D = nullptr;
-    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
-      D = DRE->getDecl();
-    else if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
-      D = ME->getMemberDecl();
-    const auto *V = dyn_cast_or_null<VarDecl>(D);
-    return V && isSharedVariable(V) && !syncType(V->getType()) ? canonicalVariable(V) : nullptr;
+    if (!E || syncType(E->getType()))
+      return std::nullopt;
+    while (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (const auto *V = dyn_cast<VarDecl>(ME->getMemberDecl()))
+        return sharedVariableKey(V); // a static member reached through an object
+      if (!isa<FieldDecl>(ME->getMemberDecl()))
+        return std::nullopt;
+      E = ME->getBase()->IgnoreParenImpCasts();
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
+        return sharedVariableKey(V);
+    if (const auto *Call = dyn_cast<CallExpr>(E))
+      if (const FunctionDecl *F = Call->getDirectCallee();
+          F && !inSystemHeader(F->getLocation()) &&
+          (isMutableLValueRef(F->getReturnType()) || isPointerToMutable(F->getReturnType())))
+        return "callee:" + functionKey(F);
+    return std::nullopt;
+  }
+
+  std::optional<std::string> sharedVariableKey(const VarDecl *V) {
+    if (!isSharedVariable(V) || syncType(V->getType()))
+      return std::nullopt;
+    return variableKey(canonicalVariable(V));
   }
 
   static bool isNullConstant(const Expr *E, ASTContext &Ctx) {
@@ -405,18 +427,17 @@ public:
     if (const auto *Rewritten = dyn_cast<CXXRewrittenBinaryOperator>(Cond))
       return testedVariable(Rewritten->getSemanticForm());
     // v / p / flag used as a condition: set when true.
-    if (const VarDecl *V = sharedIn(Cond)) {
-      QualType T = V->getType();
-      CheckKind K = T->isBooleanType() ? CheckKind::Flag : CheckKind::Nullness;
-      return Tested{variableKey(V), K, false, Cond->getExprLoc()};
+    if (auto Key = sharedIn(Cond)) {
+      CheckKind K = Cond->getType()->isBooleanType() ? CheckKind::Flag : CheckKind::Nullness;
+      return Tested{*Key, K, false, Cond->getExprLoc()};
     }
     // v.empty(), p.has_value(), explicit operator bool.
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Cond)) {
-      const VarDecl *V = sharedIn(MC->getImplicitObjectArgument());
+      auto Subject = sharedIn(MC->getImplicitObjectArgument());
       const CXXMethodDecl *M = MC->getMethodDecl();
-      if (!V || !M)
+      if (!Subject || !M)
         return std::nullopt;
-      std::string Key = variableKey(V);
+      const std::string &Key = *Subject;
       clang::SourceLocation L = MC->getImplicitObjectArgument()->getExprLoc();
       if (isa<CXXConversionDecl>(M))
         return Tested{Key, CheckKind::Nullness, false, L};
@@ -451,26 +472,26 @@ public:
       return std::nullopt;
     for (int Swap = 0; Swap < 2; ++Swap, std::swap(LHS, RHS)) {
       // p == nullptr, flag == false
-      if (const VarDecl *V = sharedIn(LHS); V && isNullConstant(RHS, Ctx)) {
-        CheckKind K = V->getType()->isBooleanType() ? CheckKind::Flag : CheckKind::Nullness;
-        return Tested{variableKey(V), K, Equal, LHS->getExprLoc()};
+      if (auto Key = sharedIn(LHS); Key && isNullConstant(RHS, Ctx)) {
+        CheckKind K = LHS->IgnoreParenImpCasts()->getType()->isBooleanType() ? CheckKind::Flag : CheckKind::Nullness;
+        return Tested{*Key, K, Equal, LHS->getExprLoc()};
       }
       const auto *MC = dyn_cast<CXXMemberCallExpr>(LHS->IgnoreParenImpCasts());
       const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
-      const VarDecl *V = MC ? sharedIn(MC->getImplicitObjectArgument()) : nullptr;
-      if (!V || !M || !M->getDeclName().isIdentifier())
+      auto Subject = MC ? sharedIn(MC->getImplicitObjectArgument()) : std::nullopt;
+      if (!Subject || !M || !M->getDeclName().isIdentifier())
         continue;
       llvm::StringRef N = M->getName();
       clang::SourceLocation L = MC->getImplicitObjectArgument()->getExprLoc();
       // v.size() == 0, m.count(k) == 0
       if ((N == "size" || N == "length" || N == "count") && isNullConstant(RHS, Ctx))
-        return Tested{variableKey(V), N == "count" ? CheckKind::KeyLookup : CheckKind::Emptiness, Equal, L};
+        return Tested{*Subject, N == "count" ? CheckKind::KeyLookup : CheckKind::Emptiness, Equal, L};
       // m.find(k) == m.end()
       if (N == "find")
         if (const auto *End = dyn_cast<CXXMemberCallExpr>(RHS->IgnoreParenImpCasts()))
           if (End->getMethodDecl() && End->getMethodDecl()->getDeclName().isIdentifier() &&
-              End->getMethodDecl()->getName() == "end" && sharedIn(End->getImplicitObjectArgument()) == V)
-            return Tested{variableKey(V), CheckKind::KeyLookup, Equal, L};
+              End->getMethodDecl()->getName() == "end" && sharedIn(End->getImplicitObjectArgument()) == Subject)
+            return Tested{*Subject, CheckKind::KeyLookup, Equal, L};
     }
     return std::nullopt;
   }

@@ -106,7 +106,7 @@ enum class CheckKind {
 /// writes inside the region (or in functions it calls, in any TU) decide in
 /// classification whether this is a lazy-initialization race, and which.
 struct GuardedCheck {
-  std::string varKey;
+  std::string varKey; ///< the variable tested, or "callee:<function>" for what a call returns
   CheckKind kind = CheckKind::Nullness;
   SourceLocation location; ///< the variable's mention in the condition
   std::string functionKey;
