@@ -14,6 +14,8 @@
 // the RecursiveASTVisitor traversal hooks, so no parent map is built.
 #include "Extractor.h"
 
+#include "Paths.h"
+
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Attr.h>
 #include <clang/AST/DeclCXX.h>
@@ -30,7 +32,6 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
-#include <filesystem>
 #include <functional>
 #include <set>
 #include <tuple>
@@ -248,9 +249,7 @@ public:
     }
     if (const auto *V = dyn_cast<VarDecl>(E->getDecl())) {
       if (isSharedVariable(V)) {
-        const VarDecl *Canon = canonicalVariable(V);
-        Variables.insert(Canon);
-        follow(AccessTarget{variableKey(Canon), ""}, State::Object, true);
+        followShared(V);
       } else if (auto It = Aliases.find(V); It != Aliases.end()) {
         LocalAlias A = It->second; // copy: follow() may add aliases
         follow(A.target, A.state, A.whole);
@@ -272,12 +271,17 @@ public:
 
   bool VisitMemberExpr(MemberExpr *E) {
     // `obj.count_` / `this->count_` naming a static data member.
-    if (const auto *V = dyn_cast<VarDecl>(E->getMemberDecl()); V && isSharedVariable(V)) {
-      const VarDecl *Canon = canonicalVariable(V);
-      Variables.insert(Canon);
-      follow(AccessTarget{variableKey(Canon), ""}, State::Object, true);
-    }
+    if (const auto *V = dyn_cast<VarDecl>(E->getMemberDecl()); V && isSharedVariable(V))
+      followShared(V);
     return true;
+  }
+
+  /// The mention on top of the stack names shared variable V: list V and
+  /// follow the mention to its read or write.
+  void followShared(const VarDecl *V) {
+    const VarDecl *Canon = canonicalVariable(V);
+    Variables.insert(Canon);
+    follow(AccessTarget{variableKey(Canon), ""}, State::Object, true);
   }
 
   bool VisitCallExpr(CallExpr *E) {
@@ -751,14 +755,7 @@ private:
     return Out;
   }
 
-  std::string relative(const std::string &Path) const {
-    if (Opts.root.empty())
-      return Path;
-    std::filesystem::path Rel = std::filesystem::path(Path).lexically_relative(Opts.root);
-    if (Rel.empty() || *Rel.begin() == "..")
-      return Path;
-    return Rel.generic_string();
-  }
+  std::string relative(const std::string &Path) const { return relativeTo(Path, Opts.root); }
 
   // --- the variable inventory -----------------------------------------------------
 

@@ -33,6 +33,12 @@ auto accessKey(const Access &A) {
   return std::tie(A.target.varKey, A.target.calleeKey, A.location, A.what, A.functionKey, A.sync,
                   A.detail, A.functionName);
 }
+/// Sorts V by Key and keeps one element per key.
+template <typename T, typename KeyFn> void sortUnique(std::vector<T> &V, KeyFn Key) {
+  std::sort(V.begin(), V.end(), [&](const T &A, const T &B) { return Key(A) < Key(B); });
+  V.erase(std::unique(V.begin(), V.end(), [&](const T &A, const T &B) { return Key(A) == Key(B); }), V.end());
+}
+
 } // namespace
 
 void mergeInto(ProgramFacts &P, const TUFacts &TU) {
@@ -56,34 +62,13 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
 }
 
 void finalize(ProgramFacts &P) {
-  std::sort(P.accesses.begin(), P.accesses.end(),
-            [](const Access &A, const Access &B) { return accessKey(A) < accessKey(B); });
-  P.accesses.erase(std::unique(P.accesses.begin(), P.accesses.end(),
-                               [](const Access &A, const Access &B) { return accessKey(A) == accessKey(B); }),
-                   P.accesses.end());
-  auto AliasKey = [](const ReturnAlias &R) {
+  sortUnique(P.accesses, accessKey);
+  sortUnique(P.returnAliases, [](const ReturnAlias &R) {
     return std::tie(R.functionKey, R.target.varKey, R.target.calleeKey, R.whole);
-  };
-  std::sort(P.returnAliases.begin(), P.returnAliases.end(),
-            [&](const ReturnAlias &A, const ReturnAlias &B) { return AliasKey(A) < AliasKey(B); });
-  P.returnAliases.erase(std::unique(P.returnAliases.begin(), P.returnAliases.end(),
-                                    [&](const ReturnAlias &A, const ReturnAlias &B) {
-                                      return AliasKey(A) == AliasKey(B);
-                                    }),
-                        P.returnAliases.end());
-  auto EdgeKey = [](const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); };
-  std::sort(P.edges.begin(), P.edges.end(),
-            [&](const CallEdge &A, const CallEdge &B) { return EdgeKey(A) < EdgeKey(B); });
-  P.edges.erase(std::unique(P.edges.begin(), P.edges.end()), P.edges.end());
+  });
+  sortUnique(P.edges, [](const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); });
   // A check in a header or template is seen once per TU or instantiation.
-  auto CheckKey = [](const GuardedCheck &G) { return std::tie(G.location, G.varKey, G.functionName); };
-  std::sort(P.guardedChecks.begin(), P.guardedChecks.end(),
-            [&](const GuardedCheck &A, const GuardedCheck &B) { return CheckKey(A) < CheckKey(B); });
-  P.guardedChecks.erase(std::unique(P.guardedChecks.begin(), P.guardedChecks.end(),
-                                    [&](const GuardedCheck &A, const GuardedCheck &B) {
-                                      return CheckKey(A) == CheckKey(B);
-                                    }),
-                        P.guardedChecks.end());
+  sortUnique(P.guardedChecks, [](const GuardedCheck &G) { return std::tie(G.location, G.varKey, G.functionName); });
 }
 
 ProgramFacts merge(const std::vector<TUFacts> &TUs) {

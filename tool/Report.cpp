@@ -3,22 +3,16 @@
 // editors and CI logs already understand (file:line:col: warning: ... [check]).
 #include "Report.h"
 
+#include "Paths.h"
+
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
 #include <map>
 #include <sstream>
 
 namespace sharedstate {
 
-std::string displayPath(const std::string &Path, const std::string &Root) {
-  if (Root.empty() || Path.empty())
-    return Path;
-  std::filesystem::path Rel = std::filesystem::path(Path).lexically_relative(Root);
-  if (Rel.empty() || *Rel.begin() == "..")
-    return Path;
-  return Rel.generic_string();
-}
+std::string displayPath(const std::string &Path, const std::string &Root) { return relativeTo(Path, Root); }
 
 namespace {
 nlohmann::ordered_json locationJson(const SourceLocation &L, const std::string &Root) {
