@@ -37,7 +37,8 @@ std::optional<Verdict> parseVerdict(const std::string &S) {
 const char *checkFor(VarKind K) { return CheckIds[static_cast<int>(K)]; }
 
 std::string describe(const Evidence &E) {
-  std::string S = std::string(toString(E.what)) + " in '" + E.function + "'";
+  std::string S = std::string(toString(E.what)) + (E.field.empty() ? "" : " '" + E.field + "'") + " in '" +
+                  E.function + "'";
   if (!E.detail.empty())
     S += " (" + E.detail + ")";
   S += std::string(", ") + toString(E.phase);
@@ -409,6 +410,193 @@ std::vector<Finding> lazyInitFindings(const ProgramFacts &P, const CallGraphFact
   return Out;
 }
 
+/// The function a lambda is defined in, from its key
+/// ("lambda:<enclosing>#<index>@<file>"), or "" for other functions.
+std::string enclosingOfLambda(const std::string &Key) {
+  if (Key.rfind("lambda:", 0) != 0)
+    return "";
+  size_t Hash = Key.rfind('#');
+  return Hash == std::string::npos ? "" : Key.substr(7, Hash - 7);
+}
+
+std::string quotedList(const std::vector<std::string> &Names) {
+  std::string S;
+  for (size_t I = 0; I < Names.size(); ++I)
+    S += (I == 0 ? "" : I + 1 == Names.size() ? " and " : ", ") + ("'" + Names[I] + "'");
+  return S;
+}
+
+/// Global instances and Meyers singletons of user classes: the methods
+/// called on them at run time, outside any lock, are their entry points.
+void variableInstances(const ProgramFacts &P, const CallGraphFacts &Graph,
+                       const std::multimap<std::string, const ReturnAlias *> &Aliases,
+                       std::map<std::string, std::vector<HandlerInstance>> &ByClass) {
+  std::map<std::string, std::set<std::string>> Called; // variable -> methods
+  for (const Access &A : P.accesses) {
+    if (A.method.empty() || Graph.initialization.count(A.functionKey))
+      continue;
+    if (A.sync != Sync::None || Graph.protectedBy.count(A.functionKey))
+      continue;
+    std::vector<Resolved> Targets;
+    std::set<std::string> Visiting;
+    resolve(A.target, true, Aliases, Visiting, Targets);
+    for (const Resolved &R : Targets)
+      Called[R.varKey].insert(A.method);
+  }
+  for (const auto &[Key, Methods] : Called) {
+    auto It = P.variables.find(Key);
+    if (It == P.variables.end() || It->second.classKey.empty())
+      continue;
+    const SharedVariable &V = It->second;
+    HandlerInstance H;
+    H.classKey = V.classKey;
+    bool Meyers = V.kind == VarKind::FunctionLocalStatic;
+    H.how = Meyers ? "meyers" : "global";
+    H.detail = std::string(Meyers ? "Meyers singleton '" : V.kind == VarKind::StaticMember ? "static member '"
+                                                                                          : "global instance '") +
+               V.name + "', whose methods are called at run time";
+    H.location = V.location;
+    H.entries.assign(Methods.begin(), Methods.end());
+    ByClass[H.classKey].push_back(std::move(H));
+  }
+}
+
+std::string singletonMessage(const std::string &Name, const std::vector<Instance> &Instances,
+                             const std::vector<std::string> &Fields) {
+  return "'" + Name + "' has one instance per process (" + Instances.front().detail + ") and writes " +
+         (Fields.size() == 1 ? "its field " : "its fields ") + quotedList(Fields) +
+         " while serving requests (category 3, not thread-safe): one request's data stays behind for the next "
+         "request, and concurrent requests race on " +
+         (Fields.size() == 1 ? "it" : "them") +
+         "; construct the handler per request, keep per-request data in locals or in the request or session, or "
+         "guard the fields with a mutex";
+}
+
+/// Handlers that exist once per process (framework controllers, registered
+/// functors and lambdas' captured objects, accessor-provided, global and
+/// Meyers instances) and write their own fields while serving a request:
+/// the writes reached from the entry points the framework calls, through
+/// calls into the class and its bases (and lambdas they define), outside
+/// locks and initialization.
+std::vector<Finding> singletonFindings(const ProgramFacts &P, const CallGraphFacts &Graph,
+                                       const std::multimap<std::string, const ReturnAlias *> &Aliases) {
+  std::map<std::string, std::vector<HandlerInstance>> ByClass;
+  for (const HandlerInstance &H : P.handlerInstances)
+    ByClass[H.classKey].push_back(H);
+  variableInstances(P, Graph, Aliases, ByClass);
+  if (ByClass.empty())
+    return {};
+
+  std::map<std::string, std::vector<const Function *>> Members;
+  std::map<std::string, std::vector<std::string>> Lambdas; // function -> lambdas defined in it
+  for (const auto &[K, F] : P.functions) {
+    if (!F.memberOf.empty())
+      Members[F.memberOf].push_back(&F);
+    if (std::string Outer = enclosingOfLambda(K); !Outer.empty())
+      Lambdas[Outer].push_back(K);
+  }
+  std::map<std::string, std::vector<const CallEdge *>> Callees, Callers;
+  for (const CallEdge &E : P.edges) {
+    Callees[E.caller].push_back(&E);
+    Callers[E.callee].push_back(&E);
+  }
+  auto MemberOf = [&](const std::string &K) -> std::string {
+    auto It = P.functions.find(K);
+    return It == P.functions.end() ? std::string() : It->second.memberOf;
+  };
+  auto IsStructor = [&](const std::string &K) {
+    auto It = P.functions.find(K);
+    return It != P.functions.end() && It->second.isStructor;
+  };
+
+  std::vector<Finding> Out;
+  for (const auto &[ClassKey, Hs] : ByClass) {
+    auto CI = P.classes.find(ClassKey);
+    std::set<std::string> Family{ClassKey};
+    if (CI != P.classes.end())
+      Family.insert(CI->second.bases.begin(), CI->second.bases.end());
+
+    // Entry points: what the framework calls.
+    std::set<std::string> Reach;
+    std::vector<std::string> Work;
+    auto Enter = [&](const std::string &K) {
+      if (!Graph.initialization.count(K) && Reach.insert(K).second)
+        Work.push_back(K);
+    };
+    for (const HandlerInstance &H : Hs) {
+      for (const std::string &K : H.entries)
+        Enter(K);
+      if (H.entryRule.empty())
+        continue;
+      for (const std::string &C : Family)
+        for (const Function *F : Members[C]) {
+          bool Fits = H.entryRule == "call-operators" ? F->isCallOperator : F->isPublic;
+          // A public init() that only the constructor calls is construction.
+          const auto &In = Callers[F->key];
+          bool OnlyFromStructors = !In.empty() && std::all_of(In.begin(), In.end(), [&](const CallEdge *E) {
+            return IsStructor(E->caller) && Family.count(MemberOf(E->caller));
+          });
+          if (Fits && !OnlyFromStructors)
+            Enter(F->key);
+        }
+    }
+    // What they reach in the class: its member functions and their lambdas.
+    while (!Work.empty()) {
+      std::string K = std::move(Work.back());
+      Work.pop_back();
+      for (const CallEdge *E : Callees[K])
+        if (E->sync == Sync::None && Family.count(MemberOf(E->callee)) && !IsStructor(E->callee))
+          Enter(E->callee);
+      for (const std::string &L : Lambdas[K])
+        Enter(L);
+    }
+
+    std::vector<Evidence> Writes;
+    for (const Access &A : P.memberWrites) {
+      if (!Family.count(A.target.varKey) || !Reach.count(A.functionKey) || A.sync != Sync::None ||
+          Graph.protectedBy.count(A.functionKey))
+        continue;
+      Evidence E;
+      E.what = A.what;
+      E.location = A.location;
+      E.function = A.functionName;
+      E.phase = Phase::Runtime;
+      E.detail = A.detail;
+      E.field = A.field;
+      Writes.push_back(std::move(E));
+    }
+    if (Writes.empty())
+      continue;
+    foldInstantiations(Writes);
+
+    Finding F;
+    F.key = ClassKey;
+    F.check = "sharedstate-singleton-handler";
+    F.kind = "singleton-handler";
+    F.id = fingerprint(F.check, ClassKey);
+    F.category = 3;
+    F.verdict = Verdict::NotThreadSafe;
+    for (const HandlerInstance &H : Hs)
+      F.instances.push_back({H.how, H.detail, H.location});
+    std::sort(F.instances.begin(), F.instances.end(), [](const Instance &A, const Instance &B) {
+      return std::tie(A.location, A.how, A.detail) < std::tie(B.location, B.how, B.detail);
+    });
+    F.instances.erase(std::unique(F.instances.begin(), F.instances.end()), F.instances.end());
+    F.symbol = CI != P.classes.end() ? CI->second.name : ClassKey;
+    F.type = F.symbol;
+    F.location = CI != P.classes.end() && CI->second.location.valid() ? CI->second.location
+                                                                       : F.instances.front().location;
+    std::vector<std::string> Fields;
+    for (const Evidence &E : Writes)
+      if (std::find(Fields.begin(), Fields.end(), E.field) == Fields.end())
+        Fields.push_back(E.field);
+    F.message = singletonMessage(F.symbol, F.instances, Fields);
+    F.evidence = std::move(Writes);
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
 } // namespace
 
 std::vector<Finding> classify(const ProgramFacts &P) {
@@ -502,6 +690,8 @@ std::vector<Finding> classify(const ProgramFacts &P) {
     Out.push_back(std::move(F));
   }
   for (Finding &F : lazyInitFindings(P, Graph, WritesByVar, Aliases))
+    Out.push_back(std::move(F));
+  for (Finding &F : singletonFindings(P, Graph, Aliases))
     Out.push_back(std::move(F));
   std::sort(Out.begin(), Out.end(), [](const Finding &A, const Finding &B) {
     return std::tie(A.location, A.symbol, A.check) < std::tie(B.location, B.symbol, B.check);

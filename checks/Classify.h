@@ -30,6 +30,17 @@ struct Evidence {
   Phase phase = Phase::Runtime;
   Sync sync = Sync::None;
   std::string detail;
+  std::string field; ///< singleton-handler: the data member written
+};
+
+/// singleton-handler: one way the object comes to serve every request.
+struct Instance {
+  std::string how; ///< controller, registration, accessor, global, meyers
+  std::string detail;
+  SourceLocation location;
+  friend bool operator==(const Instance &A, const Instance &B) {
+    return A.how == B.how && A.detail == B.detail && A.location == B.location;
+  }
 };
 
 struct Finding {
@@ -47,6 +58,7 @@ struct Finding {
   std::string hint;                    ///< optional advice, e.g. "declare it const"
   std::vector<std::string> qualifiers; ///< const, reference, synchronization, guarded_by
   std::vector<Evidence> evidence;
+  std::vector<Instance> instances; ///< singleton-handler only
 };
 
 /// One line about a piece of evidence, the same in every front-end:

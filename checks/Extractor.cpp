@@ -69,8 +69,13 @@ struct Use {
   AccessWhat what = AccessWhat::Mutate;
   Sync sync = Sync::None;
   std::string detail;
-  size_t frame = 0; ///< stack index of the node that wrote
+  size_t frame = 0;   ///< stack index of the node that wrote
+  std::string method; ///< the non-const member function called, when that is the write
 };
+
+/// Targets of the form "field:<USR>" stand for a data member of `this`:
+/// walked like a variable, recorded as a member write.
+bool isFieldTarget(const AccessTarget &T) { return T.varKey.rfind("field:", 0) == 0; }
 
 const Expr *ignoreTransparent(const Expr *E) {
   return E ? E->IgnoreParenImpCasts() : nullptr;
@@ -135,7 +140,8 @@ public:
     Policy.AnonymousTagLocations = false; // "(lambda)", not a machine-specific path
     for (const auto *List : {&Opts.syncTypes, &Opts.lockGuardTypes, &Opts.sharedLockGuardTypes,
                              &Opts.onceFunctions, &Opts.lockFunctions, &Opts.sharedLockFunctions,
-                             &Opts.unlockFunctions})
+                             &Opts.unlockFunctions, &Opts.handlerBaseClasses, &Opts.registrationFunctions,
+                             &Opts.singletonAccessors})
       for (const std::string &N : *List)
         Names[List].insert(N);
   }
@@ -155,6 +161,10 @@ public:
     F.guardedChecks = std::move(GuardedChecks);
     F.borrowed.assign(Borrowed.begin(), Borrowed.end());
     F.returnAliases = std::move(ReturnAliases);
+    F.memberWrites = std::move(MemberWrites);
+    F.handlerInstances = std::move(HandlerInstances);
+    for (const CXXRecordDecl *RD : Classes)
+      F.classes.push_back(describeClass(RD));
     for (auto &Entry : Functions)
       F.functions.push_back(std::move(Entry.second));
     F.edges.assign(Edges.begin(), Edges.end());
@@ -273,6 +283,9 @@ public:
     // `obj.count_` / `this->count_` naming a static data member.
     if (const auto *V = dyn_cast<VarDecl>(E->getMemberDecl()); V && isSharedVariable(V))
       followShared(V);
+    else if (const auto *Field = dyn_cast<FieldDecl>(E->getMemberDecl());
+             Field && isa<CXXThisExpr>(E->getBase()->IgnoreParenImpCasts()))
+      followMemberOfThis(Field);
     return true;
   }
 
@@ -286,6 +299,8 @@ public:
 
   bool VisitCallExpr(CallExpr *E) {
     const FunctionDecl *Callee = E->getDirectCallee();
+    if (Callee && !inUnevaluatedContext(Stack.size() - 1))
+      handlerCall(E, Callee);
     if (!Callee || inSystemHeader(Callee->getLocation()))
       return true;
     addEdge(Callee);
@@ -296,6 +311,22 @@ public:
       follow(AccessTarget{"", functionKey(Callee)}, State::Object, true);
     else if (isPointerToMutable(R))
       follow(AccessTarget{"", functionKey(Callee)}, State::Pointer, true);
+    return true;
+  }
+
+  bool VisitCXXRecordDecl(CXXRecordDecl *RD) {
+    if (!RD->isThisDeclarationADefinition() || RD->isLambda() || RD->isDependentContext() ||
+        isa<ClassTemplatePartialSpecializationDecl>(RD))
+      return true;
+    if (auto Base = listedBase(RD, 0)) {
+      HandlerInstance H;
+      H.classKey = noteClass(RD);
+      H.how = "controller";
+      H.detail = "derives from " + *Base + ", which the framework instantiates once";
+      H.location = location(RD->getLocation());
+      H.entryRule = "public-methods";
+      HandlerInstances.push_back(std::move(H));
+    }
     return true;
   }
 
@@ -721,6 +752,13 @@ private:
       Function F;
       F.key = Key;
       F.name = functionName(FD);
+      if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && !MD->isStatic() && !MD->getParent()->isLambda()) {
+        F.memberOf = declKey(MD->getParent());
+        F.isStructor = isa<CXXConstructorDecl, CXXDestructorDecl>(MD);
+        F.isCallOperator = MD->getOverloadedOperator() == OO_Call;
+        F.isPublic = MD->getAccess() == AS_public && !F.isStructor && !MD->isCopyAssignmentOperator() &&
+                     !MD->isMoveAssignmentOperator();
+      }
       It = Functions.emplace(Key, std::move(F)).first;
     }
     return It->second;
@@ -848,6 +886,8 @@ private:
     for (const VarDecl *R : Canon->redecls())
       S.isGuarded = S.isGuarded || R->hasAttr<GuardedByAttr>() || R->hasAttr<PtGuardedByAttr>();
     S.init = initKind(Def);
+    if (const CXXRecordDecl *RD = instanceClass(T))
+      S.classKey = noteClass(RD);
     return S;
   }
 
@@ -1104,6 +1144,13 @@ private:
     A.detail = U.detail;
     if (SharedOnly)
       A.detail += A.detail.empty() ? "only a shared (reader) lock is held" : ", only a shared (reader) lock is held";
+    A.method = U.method;
+    if (auto It = FieldTargets.find(T.varKey); It != FieldTargets.end()) {
+      A.target = AccessTarget{It->second.first, ""};
+      A.field = It->second.second;
+      MemberWrites.push_back(std::move(A));
+      return;
+    }
     addAccess(std::move(A));
   }
 
@@ -1236,7 +1283,7 @@ private:
       // Whether a forwarding reference writes depends on the callee's body:
       // the parameter becomes an alias of the object, and writes through it
       // inside the instantiation (followed in VisitDeclRefExpr) land here.
-      if (St == State::Object && isMutableReference(PT))
+      if (St == State::Object && isMutableReference(PT) && !isFieldTarget(T))
         ReturnAliases.push_back({parameterKey(F, Arg), T, Whole});
       return Read;
     }
@@ -1296,12 +1343,14 @@ private:
     }
     if (isa<CXXDestructorDecl>(M))
       return Read;
-    return write(AccessWhat::Mutate, Frame, "calls non-const '" + M->getNameAsString() + "'");
+    Use U = write(AccessWhat::Mutate, Frame, "calls non-const '" + M->getNameAsString() + "'");
+    U.method = functionKey(M);
+    return U;
   }
 
   void addAlias(const VarDecl *Local, const AccessTarget &T, State St, bool Whole) {
     Aliases[Local] = LocalAlias{T, St, Whole};
-    if (!T.varKey.empty())
+    if (!T.varKey.empty() && !isFieldTarget(T))
       Borrowed.insert(T.varKey);
   }
 
@@ -1565,6 +1614,8 @@ private:
         if (!C.function)
           return Read;
         QualType RT = C.function->getReturnType();
+        if (isFieldTarget(T))
+          return Read; // a member's accessor: calls through it are the caller's business
         if ((St == State::Object && isMutableLValueRef(RT)) ||
             (St == State::Pointer && (isPointerToMutable(RT) || isPointerLikeClass(RT))))
           ReturnAliases.push_back({C.key, T, Whole && St == State::Object});
@@ -1598,6 +1649,283 @@ private:
     return Read;
   }
 
+  // --- handler instances -------------------------------------------------------------
+
+  /// A data member of `this` is mentioned: follow it like a shared variable.
+  /// Constructors and destructors run once per object, so what they write is
+  /// initialization; mutexes and atomics synchronize themselves; a reference
+  /// member is not the object's own state.
+  void followMemberOfThis(const FieldDecl *Field) {
+    QualType FT = Field->getType();
+    if (FT->isReferenceType() || Ctx.getBaseElementType(FT).isConstQualified() || syncType(FT))
+      return;
+    Context C = contextAt(Stack.size() - 1);
+    if (!C.function || isa<CXXConstructorDecl, CXXDestructorDecl>(C.function))
+      return;
+    const auto *Owner = dyn_cast<CXXRecordDecl>(Field->getParent());
+    if (!Owner || Owner->isLambda() || inSystemHeader(Owner->getLocation()))
+      return;
+    std::string Key = "field:" + declKey(Field);
+    FieldTargets.try_emplace(Key, declKey(Owner), Field->getNameAsString());
+    follow(AccessTarget{Key, ""}, State::Object, true);
+  }
+
+  /// The user class an object of type T is, or points to (T*, T&, smart
+  /// pointers and std::reference_wrapper of T); null for library classes.
+  const CXXRecordDecl *instanceClass(QualType T, int Depth = 0) {
+    T = T.getNonReferenceType();
+    if (T->isPointerType())
+      T = T->getPointeeType();
+    T = Ctx.getBaseElementType(T);
+    const auto *RD = T->getAsCXXRecordDecl();
+    if (!RD)
+      return nullptr;
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD); Spec && Depth == 0 && Spec->isInStdNamespace()) {
+      llvm::StringRef N = Spec->getName();
+      const TemplateArgumentList &Args = Spec->getTemplateArgs();
+      if ((N == "shared_ptr" || N == "unique_ptr" || N == "reference_wrapper") && Args.size() > 0 &&
+          Args[0].getKind() == TemplateArgument::Type)
+        return instanceClass(Args[0].getAsType(), Depth + 1);
+    }
+    RD = RD->getDefinition();
+    if (!RD || RD->isLambda() || inSystemHeader(RD->getLocation()))
+      return nullptr;
+    return RD;
+  }
+
+  /// The first class of the handler-base list that RD derives from.
+  std::optional<std::string> listedBase(const CXXRecordDecl *RD, int Depth) {
+    if (Depth > 16 || !RD->hasDefinition())
+      return std::nullopt;
+    for (const CXXBaseSpecifier &B : RD->getDefinition()->bases()) {
+      if (auto Name = classIn(B.getType(), Opts.handlerBaseClasses))
+        return Name;
+      if (const CXXRecordDecl *BRD = B.getType()->getAsCXXRecordDecl())
+        if (auto Name = listedBase(BRD, Depth + 1))
+          return Name;
+    }
+    return std::nullopt;
+  }
+
+  /// F's qualified name as the option lists spell it: no template arguments,
+  /// neither the function's nor its class's (crow::TaggedRule::operator()).
+  std::string listName(const FunctionDecl *F) {
+    std::string Name;
+    llvm::raw_string_ostream OS(Name);
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(F)) {
+      const NamedDecl *Cls = MD->getParent();
+      if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Cls))
+        Cls = Spec->getSpecializedTemplate();
+      Cls->printQualifiedName(OS, Policy);
+      OS << "::";
+      F->printName(OS, Policy);
+    } else {
+      F->printQualifiedName(OS, Policy);
+    }
+    return OS.str();
+  }
+
+  static bool isStdFunctionType(QualType T) {
+    const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+    return RD && RD->isInStdNamespace() && RD->getDeclName().isIdentifier() &&
+           (RD->getName() == "function" || RD->getName() == "move_only_function" ||
+            RD->getName() == "copyable_function");
+  }
+
+  /// A call that keeps a handler for the life of the process (a listed
+  /// registration function, or a non-const member function taking a
+  /// std::function: a registry storing it), or that returns the process's
+  /// one instance of a class (a listed accessor).
+  void handlerCall(const CallExpr *E, const FunctionDecl *Callee) {
+    if (!Callee->getDeclName().isIdentifier() && Callee->getOverloadedOperator() != OO_Call)
+      return;
+    std::string Name = listName(Callee);
+    if (Names[&Opts.singletonAccessors].count(Name)) {
+      if (const CXXRecordDecl *RD = instanceClass(E->getType())) {
+        HandlerInstance H;
+        H.classKey = noteClass(RD);
+        H.how = "accessor";
+        H.detail = "returned by '" + Name + "', which hands out the process's one instance";
+        H.location = location(E->getBeginLoc());
+        H.entryRule = "public-methods";
+        HandlerInstances.push_back(std::move(H));
+      }
+      return;
+    }
+    bool Listed = Names[&Opts.registrationFunctions].count(Name) != 0;
+    const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
+    bool Registry = MD && !MD->isStatic() && !MD->isConst();
+    if (!Listed && !Registry)
+      return;
+    unsigned Offset = isa<CXXOperatorCallExpr>(E) && MD ? 1 : 0; // the object is argument 0
+    std::vector<Registered> Found;
+    for (unsigned I = Offset; I < E->getNumArgs(); ++I) {
+      unsigned P = I - Offset;
+      if (!Listed && !(P < Callee->getNumParams() && isStdFunctionType(Callee->getParamDecl(P)->getType())))
+        continue;
+      registeredIn(E->getArg(I), Found);
+    }
+    // Routes::bind(&Api::get, this): the member function is the entry point,
+    // and the object passed with it is the same instance, not another one.
+    std::set<std::string> BoundClasses;
+    for (const Registered &R : Found)
+      if (!R.entries.empty() && R.how.rfind("member function", 0) == 0)
+        BoundClasses.insert(declKey(R.cls));
+    for (Registered &R : Found) {
+      if (R.entries.empty() && BoundClasses.count(declKey(R.cls)))
+        continue;
+      HandlerInstance H;
+      H.classKey = noteClass(R.cls);
+      H.how = "registration";
+      H.detail = R.how + " registered with '" + Name + "'";
+      H.location = location(R.where);
+      H.entries = std::move(R.entries);
+      if (H.entries.empty())
+        H.entryRule = hasCallOperator(R.cls) ? "call-operators" : "public-methods";
+      HandlerInstances.push_back(std::move(H));
+    }
+  }
+
+  struct Registered {
+    const CXXRecordDecl *cls;
+    std::string how;
+    clang::SourceLocation where;
+    std::vector<std::string> entries;
+  };
+
+  static bool hasCallOperator(const CXXRecordDecl *RD) {
+    for (const CXXMethodDecl *M : RD->methods())
+      if (M->getOverloadedOperator() == OO_Call)
+        return true;
+    for (const Decl *D : RD->decls())
+      if (const auto *T = dyn_cast<FunctionTemplateDecl>(D);
+          T && T->getTemplatedDecl()->getOverloadedOperator() == OO_Call)
+        return true;
+    return false;
+  }
+
+  /// What the registered argument A keeps alive: a functor (by copy, pointer,
+  /// std::ref or shared_ptr), a lambda's captured objects, a member function
+  /// with its object (std::bind, Pistache's bind).
+  void registeredIn(const Expr *A, std::vector<Registered> &Out, int Depth = 0) {
+    if (!A || Depth > 4)
+      return;
+    // Through the conversions into std::function and temporaries.
+    for (;;) {
+      A = A->IgnoreParenImpCasts();
+      if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(A))
+        A = M->getSubExpr();
+      else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(A))
+        A = B->getSubExpr();
+      else if (const auto *C = dyn_cast<ExprWithCleanups>(A))
+        A = C->getSubExpr();
+      else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(A))
+        A = F->getSubExpr();
+      else if (const auto *C = dyn_cast<CXXConstructExpr>(A); C && C->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(C))
+        A = C->getArg(0); // into std::function, shared_ptr<Base>, or a copy
+      else if (const auto *Call = dyn_cast<CallExpr>(A);
+               Call && Call->getNumArgs() == 1 && isStdFunction(Call->getDirectCallee(), {"move", "forward"}))
+        A = Call->getArg(0);
+      else
+        break;
+    }
+    if (const auto *L = dyn_cast<LambdaExpr>(A)) {
+      std::string Entry = functionKey(L->getCallOperator());
+      for (const auto &[Capture, Init] : llvm::zip(L->captures(), L->capture_inits())) {
+        if (Capture.capturesThis()) {
+          if (const CXXRecordDecl *RD = Init ? instanceClass(Init->getType()) : nullptr)
+            Out.push_back({RD, "'this' captured by a handler", Capture.getLocation(), {Entry}});
+          continue;
+        }
+        if (!Capture.capturesVariable())
+          continue;
+        const ValueDecl *V = Capture.getCapturedVar();
+        QualType T = V->getType();
+        bool ByRef = Capture.getCaptureKind() == LCK_ByRef || T->isReferenceType();
+        const CXXRecordDecl *RD = instanceClass(T);
+        // A copy of an object lives in the lambda: writable only if mutable.
+        bool Shares = ByRef || T->isPointerType() || (RD && T->getAsCXXRecordDecl() != RD) || L->isMutable();
+        if (RD && Shares)
+          Out.push_back({RD, "'" + V->getNameAsString() + "' captured " + (ByRef ? "by reference" : "by copy") +
+                                 " by a handler",
+                         Capture.getLocation(), {Entry}});
+      }
+      return;
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(A)) {
+      const FunctionDecl *F = Call->getDirectCallee();
+      if (isStdFunction(F, {"bind", "bind_front"})) {
+        for (const Expr *Arg : Call->arguments())
+          registeredIn(Arg, Out, Depth + 1);
+        return;
+      }
+      if (isStdFunction(F, {"ref", "cref"}) && Call->getNumArgs() == 1) {
+        if (const CXXRecordDecl *RD = instanceClass(Call->getArg(0)->getType()))
+          Out.push_back({RD, "std::" + F->getNameAsString() + "(" + spelled(Call->getArg(0)) + ")", A->getBeginLoc(), {}});
+        return;
+      }
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(A); UO && UO->getOpcode() == UO_AddrOf)
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParens()))
+        if (const auto *M = dyn_cast<CXXMethodDecl>(DRE->getDecl()); M && !M->isStatic()) {
+          const CXXRecordDecl *RD = M->getParent()->getDefinition();
+          if (RD && !inSystemHeader(RD->getLocation()))
+            Out.push_back({RD, "member function '" + M->getNameAsString() + "'", A->getBeginLoc(),
+                           {functionKey(M)}});
+          return;
+        }
+    QualType T = A->getType();
+    const CXXRecordDecl *RD = instanceClass(T);
+    if (!RD)
+      return;
+    std::string How = isa<CXXThisExpr>(A)             ? "'this'"
+                      : T->isPointerType()            ? "a pointer (" + spelled(A) + ")"
+                      : T->getAsCXXRecordDecl() != RD ? "a smart pointer (" + spelled(A) + ")"
+                                                      : spelled(A) + " (kept by reference or as one copy)";
+    Out.push_back({RD, How, A->getBeginLoc(), {}});
+  }
+
+  /// A short name for a registered expression: the variable, or what it is.
+  static std::string spelled(const Expr *E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
+      E = UO->getSubExpr()->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      return DRE->getDecl()->getNameAsString();
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      return ME->getMemberDecl()->getNameAsString();
+    return "an object";
+  }
+
+  std::string noteClass(const CXXRecordDecl *RD) {
+    RD = RD->getDefinition() ? RD->getDefinition() : RD;
+    Classes.insert(RD);
+    return declKey(RD);
+  }
+
+  ClassInfo describeClass(const CXXRecordDecl *RD) {
+    ClassInfo C;
+    C.key = declKey(RD);
+    C.name = QualType(RD->getTypeForDecl(), 0).getAsString(Policy);
+    C.location = location(RD->getLocation());
+    std::vector<const CXXRecordDecl *> Work{RD};
+    std::set<std::string> Seen;
+    while (!Work.empty()) {
+      const CXXRecordDecl *Cur = Work.back();
+      Work.pop_back();
+      if (!Cur->hasDefinition())
+        continue;
+      for (const CXXBaseSpecifier &B : Cur->getDefinition()->bases())
+        if (const CXXRecordDecl *BRD = B.getType()->getAsCXXRecordDecl())
+          if (!inSystemHeader(BRD->getLocation()) && Seen.insert(declKey(BRD)).second) {
+            C.bases.push_back(declKey(BRD));
+            Work.push_back(BRD);
+          }
+    }
+    std::sort(C.bases.begin(), C.bases.end());
+    return C;
+  }
+
   ASTContext &Ctx;
   SourceManager &SM;
   const AnalysisOptions &Opts;
@@ -1619,6 +1947,11 @@ private:
   std::vector<ReturnAlias> ReturnAliases;
   std::vector<GuardedCheck> GuardedChecks;
   std::set<std::string> Borrowed;
+  std::vector<Access> MemberWrites;
+  std::vector<HandlerInstance> HandlerInstances;
+  llvm::SetVector<const CXXRecordDecl *> Classes;
+  /// "field:<USR>" -> (class key, field name).
+  std::map<std::string, std::pair<std::string, std::string>> FieldTargets;
   std::map<std::string, Function> Functions;
   struct EdgeLess {
     bool operator()(const CallEdge &A, const CallEdge &B) const {

@@ -46,6 +46,45 @@ nlohmann::json targetJson(const AccessTarget &T) {
     J["callee"] = T.calleeKey;
   return J;
 }
+nlohmann::json accessesJson(const std::vector<Access> &List) {
+  nlohmann::json Out = nlohmann::json::array();
+  for (const Access &A : List) {
+    nlohmann::json X = {{"target", targetJson(A.target)},
+                        {"what", toString(A.what)},
+                        {"location", A.location},
+                        {"function", A.functionKey},
+                        {"function_name", A.functionName},
+                        {"sync", toString(A.sync)},
+                        {"detail", A.detail}};
+    if (!A.method.empty())
+      X["method"] = A.method;
+    if (!A.field.empty())
+      X["field"] = A.field;
+    Out.push_back(std::move(X));
+  }
+  return Out;
+}
+
+AccessTarget targetFrom(const nlohmann::json &J);
+
+std::vector<Access> accessesFrom(const nlohmann::json &J) {
+  std::vector<Access> Out;
+  for (const auto &A : J) {
+    Access X;
+    X.target = targetFrom(A.at("target"));
+    X.what = require<AccessWhat>(AccessWhatNames, A.at("what"), "access");
+    A.at("location").get_to(X.location);
+    A.at("function").get_to(X.functionKey);
+    X.functionName = A.value("function_name", "");
+    X.sync = require<Sync>(SyncNames, A.at("sync"), "synchronization");
+    X.detail = A.value("detail", "");
+    X.method = A.value("method", "");
+    X.field = A.value("field", "");
+    Out.push_back(std::move(X));
+  }
+  return Out;
+}
+
 AccessTarget targetFrom(const nlohmann::json &J) {
   AccessTarget T;
   T.varKey = J.value("var", "");
@@ -96,16 +135,10 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                     {"sync_type", V.syncType},
                     {"guarded", V.isGuarded},
                     {"sync_members", V.hasSyncMembers},
-                    {"init", toString(V.init)}});
-  auto &Accesses = J["accesses"] = nlohmann::json::array();
-  for (const Access &A : F.accesses)
-    Accesses.push_back({{"target", targetJson(A.target)},
-                        {"what", toString(A.what)},
-                        {"location", A.location},
-                        {"function", A.functionKey},
-                        {"function_name", A.functionName},
-                        {"sync", toString(A.sync)},
-                        {"detail", A.detail}});
+                    {"init", toString(V.init)},
+                    {"class", V.classKey}});
+  J["accesses"] = accessesJson(F.accesses);
+  J["member_writes"] = accessesJson(F.memberWrites);
   auto &Aliases = J["return_aliases"] = nlohmann::json::array();
   for (const ReturnAlias &R : F.returnAliases)
     Aliases.push_back({{"function", R.functionKey}, {"target", targetJson(R.target)}, {"whole", R.whole}});
@@ -114,7 +147,11 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
     Functions.push_back({{"key", Fn.key},
                          {"name", Fn.name},
                          {"initializer", Fn.isInitializer},
-                         {"entry", Fn.isEntry}});
+                         {"entry", Fn.isEntry},
+                         {"member_of", Fn.memberOf},
+                         {"public", Fn.isPublic},
+                         {"call_operator", Fn.isCallOperator},
+                         {"structor", Fn.isStructor}});
   auto &Edges = J["edges"] = nlohmann::json::array();
   for (const CallEdge &E : F.edges)
     Edges.push_back({{"caller", E.caller}, {"callee", E.callee}, {"sync", toString(E.sync)}});
@@ -131,6 +168,17 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                       {"region_end", G.regionEnd},
                       {"callees", G.callees},
                       {"double_checked", G.doubleChecked}});
+  auto &Instances = J["handler_instances"] = nlohmann::json::array();
+  for (const HandlerInstance &H : F.handlerInstances)
+    Instances.push_back({{"class", H.classKey},
+                         {"how", H.how},
+                         {"detail", H.detail},
+                         {"location", H.location},
+                         {"entries", H.entries},
+                         {"entry_rule", H.entryRule}});
+  auto &Classes = J["classes"] = nlohmann::json::array();
+  for (const ClassInfo &C : F.classes)
+    Classes.push_back({{"key", C.key}, {"name", C.name}, {"location", C.location}, {"bases", C.bases}});
 }
 
 void from_json(const nlohmann::json &J, TUFacts &F) {
@@ -154,19 +202,11 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     S.isGuarded = V.value("guarded", false);
     S.hasSyncMembers = V.value("sync_members", false);
     S.init = require<InitKind>(InitKindNames, V.at("init"), "initializer kind");
+    S.classKey = V.value("class", "");
     F.variables.push_back(std::move(S));
   }
-  for (const auto &A : J.at("accesses")) {
-    Access X;
-    X.target = targetFrom(A.at("target"));
-    X.what = require<AccessWhat>(AccessWhatNames, A.at("what"), "access");
-    A.at("location").get_to(X.location);
-    A.at("function").get_to(X.functionKey);
-    X.functionName = A.value("function_name", "");
-    X.sync = require<Sync>(SyncNames, A.at("sync"), "synchronization");
-    X.detail = A.value("detail", "");
-    F.accesses.push_back(std::move(X));
-  }
+  F.accesses = accessesFrom(J.at("accesses"));
+  F.memberWrites = accessesFrom(J.value("member_writes", nlohmann::json::array()));
   for (const auto &R : J.at("return_aliases")) {
     ReturnAlias X;
     R.at("function").get_to(X.functionKey);
@@ -180,6 +220,10 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     Fn.at("name").get_to(X.name);
     X.isInitializer = Fn.value("initializer", false);
     X.isEntry = Fn.value("entry", false);
+    X.memberOf = Fn.value("member_of", "");
+    X.isPublic = Fn.value("public", false);
+    X.isCallOperator = Fn.value("call_operator", false);
+    X.isStructor = Fn.value("structor", false);
     F.functions.push_back(std::move(X));
   }
   for (const auto &E : J.at("edges")) {
@@ -203,6 +247,24 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     G.at("callees").get_to(X.callees);
     X.doubleChecked = G.value("double_checked", false);
     F.guardedChecks.push_back(std::move(X));
+  }
+  for (const auto &H : J.value("handler_instances", nlohmann::json::array())) {
+    HandlerInstance X;
+    H.at("class").get_to(X.classKey);
+    H.at("how").get_to(X.how);
+    X.detail = H.value("detail", "");
+    H.at("location").get_to(X.location);
+    X.entries = H.value("entries", std::vector<std::string>());
+    X.entryRule = H.value("entry_rule", "");
+    F.handlerInstances.push_back(std::move(X));
+  }
+  for (const auto &C : J.value("classes", nlohmann::json::array())) {
+    ClassInfo X;
+    C.at("key").get_to(X.key);
+    C.at("name").get_to(X.name);
+    C.at("location").get_to(X.location);
+    X.bases = C.value("bases", std::vector<std::string>());
+    F.classes.push_back(std::move(X));
   }
 }
 

@@ -16,7 +16,7 @@
 namespace sharedstate {
 
 /// Version of the TU-facts serialization; bump when a field changes meaning.
-inline constexpr int FactsVersion = 1;
+inline constexpr int FactsVersion = 2;
 
 enum class VarKind { NamespaceGlobal, StaticMember, FunctionLocalStatic };
 enum class InitKind { None, Constant, Dynamic };
@@ -61,6 +61,9 @@ struct SharedVariable {
   bool isGuarded = false;         ///< annotated guarded_by / pt_guarded_by
   bool hasSyncMembers = false;    ///< a mutex/atomic among its fields: cannot be const
   InitKind init = InitKind::None;
+  /// The user class of the object it holds or points to (T, T*, smart
+  /// pointers to T): a global or Meyers instance of a handler class.
+  std::string classKey;
 };
 
 /// Where an access lands: a shared variable, or the object returned by a call
@@ -81,6 +84,11 @@ struct Access {
   std::string functionName; ///< its display name (template pattern name, not instantiation)
   Sync sync = Sync::None;
   std::string detail;       ///< short description, e.g. "push_back", "passed to snprintf"
+  /// The non-const member function the write calls on the object, if any:
+  /// the methods called on a global or Meyers instance are its entry points.
+  std::string method;
+  /// Member writes only: the data member of `this` that is written.
+  std::string field;
 };
 
 /// "`functionKey` stands for (part of) `target`": either a function that
@@ -122,6 +130,34 @@ struct Function {
   std::string name;
   bool isInitializer = false; ///< the dynamic initializer of a static-storage variable
   bool isEntry = false;       ///< called from outside what we see: main, address taken, virtual
+  // Member functions (not lambdas): what a framework or registry can call.
+  std::string memberOf;        ///< the class of a non-static member function
+  bool isPublic = false;       ///< public, not a constructor, destructor or operator=
+  bool isCallOperator = false; ///< operator()
+  bool isStructor = false;     ///< constructor or destructor
+};
+
+/// Why one instance of a class serves every request. Global and Meyers
+/// instances are found in classification, from SharedVariable::classKey.
+struct HandlerInstance {
+  std::string classKey;
+  std::string how;    ///< "controller", "registration" or "accessor"
+  std::string detail; ///< e.g. "passed by std::ref to 'httplib::Server::Get'"
+  SourceLocation location;
+  /// The functions the framework calls on it. Empty: by `entryRule`.
+  std::vector<std::string> entries;
+  /// "call-operators" or "public-methods": entries found among the class's
+  /// member functions in every TU.
+  std::string entryRule;
+};
+
+/// A user class that may serve requests: its name, where it is defined, and
+/// the classes it derives from (transitively), whose fields it also has.
+struct ClassInfo {
+  std::string key;
+  std::string name;
+  SourceLocation location;
+  std::vector<std::string> bases;
 };
 
 struct CallEdge {
@@ -151,6 +187,12 @@ struct TUFacts {
   /// local alias), whether or not anything writes through it: they cannot
   /// simply be declared const.
   std::vector<std::string> borrowed;
+  /// Writes to non-static data members of `this` (target.varKey is the
+  /// class declaring the field, `field` its name), outside constructors and
+  /// destructors.
+  std::vector<Access> memberWrites;
+  std::vector<HandlerInstance> handlerInstances;
+  std::vector<ClassInfo> classes;
 };
 
 // Names used in JSON and messages; the inverse parsers return nullopt on junk.

@@ -4,7 +4,8 @@
 //   definition, say) are or-ed.
 // - functions: one per key; "entry" is or-ed because any TU that sees the
 //   address taken makes the function callable from anywhere.
-// - accesses, aliases, edges: set union.
+// - classes: one per key, the definition's location being the same in every TU.
+// - accesses, aliases, edges, member writes, handler instances: set union.
 #include "Merge.h"
 
 #include <algorithm>
@@ -31,7 +32,7 @@ void mergeVariable(SharedVariable &Into, const SharedVariable &From) {
 
 auto accessKey(const Access &A) {
   return std::tie(A.target.varKey, A.target.calleeKey, A.location, A.what, A.functionKey, A.sync,
-                  A.detail, A.functionName);
+                  A.detail, A.functionName, A.method, A.field);
 }
 /// Sorts V by Key and keeps one element per key.
 template <typename T, typename KeyFn> void sortUnique(std::vector<T> &V, KeyFn Key) {
@@ -52,8 +53,21 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
     if (!Inserted) {
       It->second.isEntry = It->second.isEntry || F.isEntry;
       It->second.isInitializer = It->second.isInitializer || F.isInitializer;
+      if (It->second.memberOf.empty()) {
+        It->second.memberOf = F.memberOf;
+        It->second.isPublic = F.isPublic;
+        It->second.isCallOperator = F.isCallOperator;
+        It->second.isStructor = F.isStructor;
+      }
     }
   }
+  for (const ClassInfo &C : TU.classes) {
+    auto [It, Inserted] = P.classes.emplace(C.key, C);
+    if (!Inserted && C.location.valid() && (!It->second.location.valid() || C.location < It->second.location))
+      It->second.location = C.location;
+  }
+  P.memberWrites.insert(P.memberWrites.end(), TU.memberWrites.begin(), TU.memberWrites.end());
+  P.handlerInstances.insert(P.handlerInstances.end(), TU.handlerInstances.begin(), TU.handlerInstances.end());
   P.accesses.insert(P.accesses.end(), TU.accesses.begin(), TU.accesses.end());
   P.returnAliases.insert(P.returnAliases.end(), TU.returnAliases.begin(), TU.returnAliases.end());
   P.edges.insert(P.edges.end(), TU.edges.begin(), TU.edges.end());
@@ -63,6 +77,10 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
 
 void finalize(ProgramFacts &P) {
   sortUnique(P.accesses, accessKey);
+  sortUnique(P.memberWrites, accessKey);
+  sortUnique(P.handlerInstances, [](const HandlerInstance &H) {
+    return std::tie(H.classKey, H.location, H.how, H.detail, H.entries, H.entryRule);
+  });
   sortUnique(P.returnAliases, [](const ReturnAlias &R) {
     return std::tie(R.functionKey, R.target.varKey, R.target.calleeKey, R.whole);
   });

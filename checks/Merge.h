@@ -23,6 +23,9 @@ struct ProgramFacts {
   std::vector<CallEdge> edges;
   std::vector<GuardedCheck> guardedChecks;
   std::set<std::string> borrowed;
+  std::vector<Access> memberWrites;
+  std::vector<HandlerInstance> handlerInstances;
+  std::map<std::string, ClassInfo> classes;
 };
 
 /// Adds one TU's facts. Order-independent: merging the same TUs in any order

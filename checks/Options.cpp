@@ -36,6 +36,28 @@ AnalysisOptions AnalysisOptions::defaults() {
   O.lockFunctions = {"pthread_mutex_lock", "pthread_rwlock_wrlock", "pthread_spin_lock"};
   O.sharedLockFunctions = {"pthread_rwlock_rdlock"};
   O.unlockFunctions = {"pthread_mutex_unlock", "pthread_rwlock_unlock", "pthread_spin_unlock"};
+  O.handlerBaseClasses = {"drogon::HttpController",     "drogon::HttpSimpleController",
+                          "drogon::WebSocketController", "drogon::HttpFilter",
+                          "drogon::HttpMiddleware",      "drogon::HttpCoroMiddleware",
+                          "drogon::Plugin"};
+  O.registrationFunctions = {
+      // cpp-httplib
+      "httplib::Server::Get", "httplib::Server::Post", "httplib::Server::Put", "httplib::Server::Patch",
+      "httplib::Server::Delete", "httplib::Server::Options", "httplib::Server::set_error_handler",
+      "httplib::Server::set_exception_handler", "httplib::Server::set_pre_routing_handler",
+      "httplib::Server::set_post_routing_handler", "httplib::Server::set_logger",
+      // Crow: CROW_ROUTE(app, url)(handler) and app.route_dynamic(url)(handler)
+      "crow::TaggedRule::operator()", "crow::DynamicRule::operator()", "crow::WebSocketRule::onmessage",
+      "crow::WebSocketRule::onopen", "crow::WebSocketRule::onclose",
+      // Drogon
+      "drogon::HttpAppFramework::registerHandler", "drogon::HttpAppFramework::registerHandlerViaRegex",
+      "drogon::HttpAppFramework::registerController", "drogon::HttpAppFramework::registerFilter",
+      "drogon::HttpAppFramework::registerPreRoutingAdvice", "drogon::HttpAppFramework::registerPostHandlingAdvice",
+      // oatpp
+      "oatpp::web::server::HttpRouter::addController",
+      // Pistache: Routes::Get(router, url, Routes::bind(&X::f, obj))
+      "Pistache::Rest::Routes::bind"};
+  O.singletonAccessors = {"drogon::HttpAppFramework::getPlugin", "drogon::HttpAppFramework::getSharedPlugin"};
   // Output positions of the standard algorithms that write through iterators.
   O.mutatingAlgorithms = {
       {"std::sort", AnyIteratorArgument},          {"std::stable_sort", AnyIteratorArgument},

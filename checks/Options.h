@@ -34,6 +34,16 @@ struct AnalysisOptions {
   std::vector<std::string> sharedLockFunctions;
   std::vector<std::string> unlockFunctions;
   std::vector<MutatingAlgorithm> mutatingAlgorithms;
+  /// Framework base classes whose subclasses the framework instantiates once
+  /// and calls for every request (drogon::HttpController).
+  std::vector<std::string> handlerBaseClasses;
+  /// Calls that keep a handler (a functor, a lambda, an object and member
+  /// function) for the life of the process and call it for every request.
+  /// Qualified names without template arguments (httplib::Server::Get).
+  std::vector<std::string> registrationFunctions;
+  /// Calls that return the process's one instance of a class
+  /// (drogon::HttpAppFramework::getPlugin).
+  std::vector<std::string> singletonAccessors;
   /// Paths and keys under this directory are made relative to it, so that
   /// fingerprints do not depend on where the project is checked out.
   std::string root;

@@ -200,6 +200,12 @@ bool resolveCheckOptions(const std::map<std::string, std::string> &CheckOptions,
       appendUnique(Out.lockGuardTypes, *V);
     if (const std::string *V = Get("OnceFunctions"))
       appendUnique(Out.onceFunctions, *V);
+    if (const std::string *V = Get("HandlerBaseClasses"))
+      appendUnique(Out.handlerBaseClasses, *V);
+    if (const std::string *V = Get("RegistrationFunctions"))
+      appendUnique(Out.registrationFunctions, *V);
+    if (const std::string *V = Get("SingletonAccessors"))
+      appendUnique(Out.singletonAccessors, *V);
     if (const std::string *V = Get("WarnOn")) {
       std::string Problem;
       std::optional<WarnOn> W = WarnOn::parse(*V, Problem);

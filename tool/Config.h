@@ -2,7 +2,8 @@
 // clang-tidy plugin reads, so that CI, local scans and editors agree.
 //
 // Read: sharedstate.<Option> and <check id>.<Option> for the options WarnOn,
-// SyncTypes, LockGuardTypes and OnceFunctions. Lists are the union of every
+// SyncTypes, LockGuardTypes, OnceFunctions, HandlerBaseClasses,
+// RegistrationFunctions and SingletonAccessors. Lists are the union of every
 // value found; WarnOn stays per check, as in the plugin (a check's own value,
 // else sharedstate.WarnOn, else not-thread-safe). Everything else in the file
 // (Checks, other checks' options, ...) is ignored: the scanner always runs
@@ -42,6 +43,7 @@ struct ScanConfig {
   std::vector<std::string> files; ///< the files read, nearest first; empty: none
   WarnPolicy warn;
   std::vector<std::string> syncTypes, lockGuardTypes, onceFunctions;
+  std::vector<std::string> handlerBaseClasses, registrationFunctions, singletonAccessors;
 };
 
 /// The check ids whose <id>.<Option> keys are read (checks/Checks.def).

@@ -76,7 +76,14 @@ nlohmann::ordered_json toJson(const ReportInput &In) {
                           {"synchronized", toString(E.sync)}};
       if (!E.detail.empty())
         Y["detail"] = E.detail;
+      if (!E.field.empty())
+        Y["field"] = E.field;
       Ev.push_back(std::move(Y));
+    }
+    if (F.kind == "singleton-handler") {
+      auto &Inst = X["instances"] = nlohmann::ordered_json::array();
+      for (const Instance &I : F.instances)
+        Inst.push_back({{"how", I.how}, {"detail", I.detail}, {"location", locationJson(I.location, In.root)}});
     }
     Findings.push_back(std::move(X));
     ++ByKind[F.kind];
@@ -103,8 +110,11 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
   std::vector<std::string> Names[5];
   size_t Suppressed = 0, Variables = 0;
   std::map<std::string, int> Races; // lazy-init findings by shape
+  std::vector<std::string> Handlers; // singleton-handler findings
   for (const Finding &F : In.findings) {
-    if (F.shape.empty()) {
+    if (F.kind == "singleton-handler") {
+      Handlers.push_back(F.symbol);
+    } else if (F.shape.empty()) {
       // The table is the review's: one row entry per shared variable.
       ++Variables;
       ++Counts[F.category];
@@ -125,6 +135,8 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
         continue;
       OS << where(E.location, In.root) << ": note: " << describe(E) << "\n";
     }
+    for (const Instance &I : F.instances)
+      OS << where(I.location, In.root) << ": note: one instance per process: " << I.detail << "\n";
     if (!F.hint.empty())
       OS << where(F.location, In.root) << ": note: " << F.hint << "\n";
   }
@@ -158,6 +170,14 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
       Shapes += (Shapes.empty() ? "" : ", ") + std::to_string(N) + " " + Shape;
     }
     OS << "lazy initialization races: " << Total << " (" << Shapes << ")\n";
+  }
+  if (!Handlers.empty()) {
+    OS << "handlers keeping request state in a per-process object: " << Handlers.size() << " (";
+    for (size_t I = 0; I < Handlers.size() && I < 6; ++I)
+      OS << (I ? ", " : "") << Handlers[I];
+    if (Handlers.size() > 6)
+      OS << ", ... (" << Handlers.size() - 6 << " more)";
+    OS << ")\n";
   }
   if (Suppressed)
     OS << Suppressed << (Suppressed == 1 ? " finding" : " findings") << " suppressed by NOLINT comments\n";

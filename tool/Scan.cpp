@@ -70,6 +70,13 @@ options:
   --sync-type <name>         another synchronization type, e.g. absl::Mutex (repeatable)
   --lock-guard-type <name>   another RAII lock type, e.g. absl::MutexLock (repeatable)
   --once-function <name>     another call_once-like function (repeatable)
+  --handler-base <name>      another framework base class whose subclasses serve
+                             every request from one instance (repeatable)
+  --registration-function <name>
+                             another call that keeps a handler for the process's
+                             life, e.g. myhttp::Router::add (repeatable)
+  --singleton-accessor <name>
+                             another call returning a one-per-process instance (repeatable)
   --extra-arg <arg>          append <arg> to every compile command (repeatable)
   --extra-arg-before <arg>   prepend <arg> to every compile command (repeatable)
   -j <n>                     translation units analyzed in parallel (default: all cores)
@@ -90,6 +97,7 @@ struct CommandLine {
   std::string configFile;
   std::optional<WarnOn> warnOn; ///< --warn-on, parsed
   std::vector<std::string> syncTypes, lockGuardTypes, onceFunctions, extraArgs, extraArgsBefore;
+  std::vector<std::string> handlerBases, registrationFunctions, singletonAccessors;
   unsigned jobs = 0;
   bool help = false, version = false;
 };
@@ -125,7 +133,9 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
   const std::pair<const char *, std::vector<std::string> *> Repeated[] = {
       {"--sync-type", &CL.syncTypes},   {"--lock-guard-type", &CL.lockGuardTypes},
       {"--once-function", &CL.onceFunctions}, {"--extra-arg-before", &CL.extraArgsBefore},
-      {"--extra-arg", &CL.extraArgs}};
+      {"--extra-arg", &CL.extraArgs},   {"--handler-base", &CL.handlerBases},
+      {"--registration-function", &CL.registrationFunctions},
+      {"--singleton-accessor", &CL.singletonAccessors}};
   bool OnlyFiles = false;
   for (int I = 1; I < Argc; ++I) {
     llvm::StringRef Arg = Argv[I];
@@ -363,9 +373,15 @@ int main(int argc, const char **argv) {
   Append(Opts.analysis.syncTypes, Config.syncTypes);
   Append(Opts.analysis.lockGuardTypes, Config.lockGuardTypes);
   Append(Opts.analysis.onceFunctions, Config.onceFunctions);
+  Append(Opts.analysis.handlerBaseClasses, Config.handlerBaseClasses);
+  Append(Opts.analysis.registrationFunctions, Config.registrationFunctions);
+  Append(Opts.analysis.singletonAccessors, Config.singletonAccessors);
   Append(Opts.analysis.syncTypes, CL.syncTypes);
   Append(Opts.analysis.lockGuardTypes, CL.lockGuardTypes);
   Append(Opts.analysis.onceFunctions, CL.onceFunctions);
+  Append(Opts.analysis.handlerBaseClasses, CL.handlerBases);
+  Append(Opts.analysis.registrationFunctions, CL.registrationFunctions);
+  Append(Opts.analysis.singletonAccessors, CL.singletonAccessors);
   Opts.extraArgs = CL.extraArgs;
   Opts.extraArgsBefore = CL.extraArgsBefore;
   Opts.resourceDir = SHAREDSTATE_RESOURCE_DIR;

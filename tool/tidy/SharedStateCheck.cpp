@@ -51,7 +51,8 @@ AnalysisCache &cache() {
 
 std::string signature(const AnalysisOptions &O) {
   std::string S;
-  for (const auto *List : {&O.syncTypes, &O.lockGuardTypes, &O.onceFunctions}) {
+  for (const auto *List : {&O.syncTypes, &O.lockGuardTypes, &O.onceFunctions, &O.handlerBaseClasses,
+                           &O.registrationFunctions, &O.singletonAccessors}) {
     for (const std::string &Item : *List)
       S += Item + ";";
     S += "|";
@@ -143,10 +144,16 @@ SharedStateCheck::SharedStateCheck(llvm::StringRef Name, ClangTidyContext *Conte
   SyncTypes = option("SyncTypes", "");
   LockGuardTypes = option("LockGuardTypes", "");
   OnceFunctions = option("OnceFunctions", "");
+  HandlerBaseClasses = option("HandlerBaseClasses", "");
+  RegistrationFunctions = option("RegistrationFunctions", "");
+  SingletonAccessors = option("SingletonAccessors", "");
   Analysis = AnalysisOptions::defaults();
   Analysis.syncTypes = withDefaults(Analysis.syncTypes, SyncTypes);
   Analysis.lockGuardTypes = withDefaults(Analysis.lockGuardTypes, LockGuardTypes);
   Analysis.onceFunctions = withDefaults(Analysis.onceFunctions, OnceFunctions);
+  Analysis.handlerBaseClasses = withDefaults(Analysis.handlerBaseClasses, HandlerBaseClasses);
+  Analysis.registrationFunctions = withDefaults(Analysis.registrationFunctions, RegistrationFunctions);
+  Analysis.singletonAccessors = withDefaults(Analysis.singletonAccessors, SingletonAccessors);
 }
 
 std::string SharedStateCheck::option(llvm::StringRef Name, llvm::StringRef Default) const {
@@ -162,6 +169,9 @@ void SharedStateCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "SyncTypes", SyncTypes);
   Options.store(Opts, "LockGuardTypes", LockGuardTypes);
   Options.store(Opts, "OnceFunctions", OnceFunctions);
+  Options.store(Opts, "HandlerBaseClasses", HandlerBaseClasses);
+  Options.store(Opts, "RegistrationFunctions", RegistrationFunctions);
+  Options.store(Opts, "SingletonAccessors", SingletonAccessors);
 }
 
 void SharedStateCheck::registerMatchers(MatchFinder *Finder) {
@@ -208,6 +218,11 @@ void SharedStateCheck::check(const MatchFinder::MatchResult &Result) {
       clang::SourceLocation EL = translate(SM, E.location);
       if (EL.isValid())
         diag(EL, "%0", DiagnosticIDs::Note) << describe(E);
+    }
+    for (const Instance &I : F.instances) {
+      clang::SourceLocation IL = translate(SM, I.location);
+      if (IL.isValid())
+        diag(IL, "one instance per process: %0", DiagnosticIDs::Note) << I.detail;
     }
     if (!F.hint.empty())
       diag(Loc, "%0", DiagnosticIDs::Note) << F.hint;

@@ -35,6 +35,7 @@ private:
   std::string Kind; ///< the finding kind this check reports
   WarnOn Warn;
   std::string SyncTypes, LockGuardTypes, OnceFunctions;
+  std::string HandlerBaseClasses, RegistrationFunctions, SingletonAccessors;
   AnalysisOptions Analysis;
 };
 

@@ -8,6 +8,7 @@
 #include "LazyInitCheck.h"
 #include "MutableGlobalCheck.h"
 #include "MutableStaticMemberCheck.h"
+#include "SingletonHandlerCheck.h"
 
 #include <clang/Basic/Version.h>
 #include <clang-tidy/ClangTidyModule.h>
