@@ -445,7 +445,8 @@ void variableInstances(const ProgramFacts &P, const CallGraphFacts &Graph,
   }
   for (const auto &[Key, Methods] : Called) {
     auto It = P.variables.find(Key);
-    if (It == P.variables.end() || It->second.classKey.empty())
+    // A class listed as a synchronization type is meant to be shared.
+    if (It == P.variables.end() || It->second.classKey.empty() || It->second.isSyncPrimitive)
       continue;
     const SharedVariable &V = It->second;
     HandlerInstance H;

@@ -1667,7 +1667,26 @@ private:
       return;
     std::string Key = "field:" + declKey(Field);
     FieldTargets.try_emplace(Key, declKey(Owner), Field->getNameAsString());
-    follow(AccessTarget{Key, ""}, State::Object, true);
+    AccessTarget T{Key, ""};
+    size_t Mention = Stack.size() - 1;
+    Use U = walk(T, State::Object, true, Mention);
+    if (!U.isWrite)
+      return;
+    // What a raw or shared pointer member points to is shared with someone
+    // else (a pool, a service): only replacing or resetting the pointer
+    // changes this object's state. A unique_ptr's object is its own.
+    if (isSharingPointer(FT) && U.what != AccessWhat::Reassign &&
+        U.method.find("shared_ptr") == std::string::npos && U.method.find("weak_ptr") == std::string::npos)
+      return;
+    recordWrite(T, U, Mention);
+  }
+
+  static bool isSharingPointer(QualType T) {
+    if (T->isPointerType())
+      return true;
+    const auto *RD = T->getAsCXXRecordDecl();
+    return RD && RD->isInStdNamespace() && RD->getDeclName().isIdentifier() &&
+           (RD->getName() == "shared_ptr" || RD->getName() == "weak_ptr");
   }
 
   /// The user class an object of type T is, or points to (T*, T&, smart
@@ -1906,7 +1925,9 @@ private:
   ClassInfo describeClass(const CXXRecordDecl *RD) {
     ClassInfo C;
     C.key = declKey(RD);
-    C.name = QualType(RD->getTypeForDecl(), 0).getAsString(Policy);
+    llvm::raw_string_ostream OS(C.name);
+    RD->getNameForDiagnostic(OS, Policy, /*Qualified=*/true); // with template arguments
+    OS.flush();
     C.location = location(RD->getLocation());
     std::vector<const CXXRecordDecl *> Work{RD};
     std::set<std::string> Seen;

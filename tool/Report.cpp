@@ -49,8 +49,11 @@ nlohmann::ordered_json toJson(const ReportInput &In) {
     ByVerdict[V] = 0;
   for (int C = 1; C <= 4; ++C)
     ByCategory[std::to_string(C)] = 0;
-  for (VarKind K : {VarKind::NamespaceGlobal, VarKind::StaticMember, VarKind::FunctionLocalStatic})
-    ByKind[toString(K)] = 0;
+  for (const char *Kind : {
+#define SHAREDSTATE_CHECK(Id, Kind, Class, Doc) Kind,
+#include "Checks.def"
+       })
+    ByKind[Kind] = 0;
   for (const Finding &F : In.findings) {
     nlohmann::ordered_json X = {{"id", F.id},
                         {"check", F.check},

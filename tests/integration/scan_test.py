@@ -615,10 +615,24 @@ def schema_rejects_drift(c):
     }
     for name, fn in cases.items():
         check(c.schema_errors(mutated(fn)), "the schema accepts a report with %s" % name)
-    # Reserved future kinds are accepted with their checks.
-    future = mutated(lambda r: r["findings"][0].update(kind="lazy-init", check="sharedstate-lazy-init"))
-    future["summary"]["by_kind"]["lazy-init"] = 0
-    check(not c.schema_errors(future), "reserved kind lazy-init rejected: %s" % c.schema_errors(future))
+    # A singleton-handler finding says how its object is one per process, and
+    # only it carries instances.
+    where = {"file": "a.cpp", "line": 1, "column": 1}
+    handler = mutated(lambda r: r["findings"][0].update(
+        kind="singleton-handler", check="sharedstate-singleton-handler", category=3, verdict="not-thread-safe",
+        instances=[{"how": "registration", "detail": "std::ref(h) registered with 'httplib::Server::Get'",
+                    "location": where}]))
+    check(not c.schema_errors(handler), "a singleton-handler finding rejected: %s" % c.schema_errors(handler))
+    for name, fn in {
+        "singleton-handler without instances": lambda r: r["findings"][0].update(
+            kind="singleton-handler", check="sharedstate-singleton-handler", category=3, verdict="not-thread-safe"),
+        "instances on a variable finding": lambda r: r["findings"][0].update(
+            instances=[{"how": "global", "detail": "x", "location": where}]),
+        "an unknown instance kind": lambda r: r["findings"][0].update(
+            kind="singleton-handler", check="sharedstate-singleton-handler", category=3, verdict="not-thread-safe",
+            instances=[{"how": "thread", "detail": "x", "location": where}]),
+    }.items():
+        check(c.schema_errors(mutated(fn)), "the schema accepts a report with %s" % name)
 
 
 TEXT_CPP = COUNTER_CPP + LIMITS_CPP + """\

@@ -32,7 +32,8 @@ import textwrap
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 from harness import SKIP, Failure, Skip, check, run_one  # noqa: E402  (tests/harness.py)
 
-CHECKS = ["sharedstate-function-local-static", "sharedstate-mutable-global", "sharedstate-mutable-static-member"]
+CHECKS = ["sharedstate-function-local-static", "sharedstate-lazy-init", "sharedstate-mutable-global",
+          "sharedstate-mutable-static-member", "sharedstate-singleton-handler"]
 DIAG = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<sev>warning|error|note): "
                   r"(?P<msg>.*?)(?: \[(?P<check>[^\]]+)\])?$")
 HINT = "nothing writes it"
@@ -505,7 +506,8 @@ def test_dump_config(ctx):
     opts, r = dump_options(ctx, ctx.work)
     for c in CHECKS:
         for key, default in (("WarnOn", "not-thread-safe"), ("SyncTypes", ""), ("LockGuardTypes", ""),
-                             ("OnceFunctions", "")):
+                             ("OnceFunctions", ""), ("HandlerBaseClasses", ""), ("RegistrationFunctions", ""),
+                             ("SingletonAccessors", "")):
             k = "%s.%s" % (c, key)
             check(k in opts, "--dump-config does not show %s\n%s" % (k, r.describe()))
             check(opts[k] == default, "%s is %r, expected the default %r" % (k, opts[k], default))
@@ -586,7 +588,8 @@ void on_other() {
 """)
     ctx.write_db(["sync.cpp"])
     plain = set(by_symbol(diagnostics(ctx.tidy_ok(["sync.cpp"]).out)))
-    check(plain == {"hits", "on_other::local_hits"}, "without SyncTypes both warn: %s" % plain)
+    # Both variables, and their class: one instance per process writing its field.
+    check(plain == {"hits", "on_other::local_hits", "app::Counter"}, "without SyncTypes all warn: %s" % plain)
 
     shared = "{Checks: '-*,sharedstate-*', CheckOptions: {sharedstate.SyncTypes: 'app::Counter'}}"
     got = set(by_symbol(diagnostics(ctx.tidy_ok(["sync.cpp"], config=shared).out)))
