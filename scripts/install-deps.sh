@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   cmake ninja-build g++ make python3 python3-jsonschema python3-yaml jq \
-  nlohmann-json3-dev doctest-dev \
+  nlohmann-json3-dev doctest-dev libcpp-httplib-dev \
   "llvm-${LLVM_VERSION}-dev" "libclang-${LLVM_VERSION}-dev" "clang-${LLVM_VERSION}" \
   "clang-tidy-${LLVM_VERSION}" "clangd-${LLVM_VERSION}" >/dev/null
 echo "install-deps: LLVM ${LLVM_VERSION} toolchain and test dependencies are installed"

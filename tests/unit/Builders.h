@@ -148,6 +148,45 @@ struct Program {
     return *this;
   }
 
+  // --- handler classes (singleton-handler) ---
+  /// A class named `Name` defined at `Line`, deriving from `Bases` (class keys).
+  Program &cls(const std::string &Name, unsigned Line, std::vector<std::string> Bases = {}) {
+    tu.classes.push_back(ClassInfo{keyOf(Name), Name, at(Line), std::move(Bases)});
+    return *this;
+  }
+  /// A non-static member function `Key` of class `Class`.
+  Program &method(const std::string &Key, const std::string &Class, bool Public = true, bool CallOperator = false,
+                  bool Structor = false) {
+    Function F = function(Key);
+    F.memberOf = keyOf(Class);
+    F.isPublic = Public && !Structor;
+    F.isCallOperator = CallOperator;
+    F.isStructor = Structor;
+    tu.functions.push_back(std::move(F));
+    return *this;
+  }
+  /// One instance of `Class` serves every request; `How` says why.
+  Program &instance(const std::string &Class, const std::string &How, const std::string &EntryRule,
+                    std::vector<std::string> Entries = {}, unsigned Line = 90) {
+    tu.handlerInstances.push_back(
+        HandlerInstance{keyOf(Class), How, How + " of " + Class, at(Line), std::move(Entries), EntryRule});
+    return *this;
+  }
+  /// `Function` writes field `Field` of a `Class` object through `this`.
+  Program &fieldWrite(const std::string &Class, const std::string &Field, const std::string &Function,
+                      unsigned Line, AccessWhat What = AccessWhat::Mutate, Sync S = Sync::None) {
+    Access A;
+    A.target.varKey = keyOf(Class);
+    A.what = What;
+    A.location = at(Line, 5);
+    A.functionKey = Function;
+    A.functionName = Function;
+    A.sync = S;
+    A.field = Field;
+    tu.memberWrites.push_back(std::move(A));
+    return *this;
+  }
+
   ProgramFacts facts() const { return merge({tu}); }
   std::vector<Finding> findings() const { return classify(facts()); }
   CallGraphFacts graph() const { return analyzeCallGraph(facts()); }
