@@ -1178,6 +1178,53 @@ def httplib_handlers(c):
     check("singleton-handler" not in kinds, "unexpected singleton-handler finding: %s" % kinds)
 
 
+CUSTOM_FRAMEWORK_CPP = r"""#include <string>
+namespace myhttp {
+struct Request { std::string user; };
+template <typename F> void on(const char *path, F &handler);  // keeps &handler
+class Controller {};
+}  // namespace myhttp
+
+struct Tracker {
+  std::string last_;
+  void operator()(const myhttp::Request &r) { last_ = r.user; }
+};
+
+class Profile : public myhttp::Controller {
+public:
+  void show(const myhttp::Request &r) { user_ = r.user; }
+private:
+  std::string user_;
+};
+
+int main() {
+  Tracker t;
+  myhttp::on("/t", t);
+}
+"""
+
+
+@test
+def handler_options(c):
+    """--registration-function and --handler-base (and their .clang-tidy keys) teach the
+    singleton-handler check a framework it does not know."""
+    c.write("app.cpp", CUSTOM_FRAMEWORK_CPP)
+    c.default_db(["app.cpp"])
+
+    def handlers(*args):
+        r = c.scan("-p", ".", *args)
+        c.expect_clean_stderr(r)
+        return sorted(x["symbol"] for x in c.report(r.out)["findings"] if x["kind"] == "singleton-handler")
+
+    check(handlers() == [], "an unknown framework is not a handler: %s" % handlers())
+    got = handlers("--registration-function", "myhttp::on", "--handler-base", "myhttp::Controller")
+    check(got == ["Profile", "Tracker"], "with the options both handlers are found: %s" % got)
+    c.write(".clang-tidy", "CheckOptions:\n  sharedstate.RegistrationFunctions: 'myhttp::on'\n"
+            "  sharedstate-singleton-handler.HandlerBaseClasses: 'myhttp::Controller'\n")
+    got = handlers()
+    check(got == ["Profile", "Tracker"], "the .clang-tidy options are not applied: %s" % got)
+
+
 # ---------------------------------------------------------------------------
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])

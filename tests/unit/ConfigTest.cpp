@@ -155,6 +155,16 @@ TEST_CASE("sharedstate.* options") {
   CHECK_FALSE(C.warn.warns(finding("sharedstate-mutable-global", 4, Verdict::NotThreadSafe)));
 }
 
+TEST_CASE("handler options: the shared key and the singleton-handler check's own add up") {
+  ScanConfig C = resolve({{"sharedstate.RegistrationFunctions", "myhttp::Router::add"},
+                          {"sharedstate-singleton-handler.RegistrationFunctions", "myhttp::Router::on"},
+                          {"sharedstate-singleton-handler.HandlerBaseClasses", "myhttp::Controller"},
+                          {"sharedstate.SingletonAccessors", "myhttp::App::service"}});
+  CHECK(C.registrationFunctions == std::vector<std::string>{"myhttp::Router::add", "myhttp::Router::on"});
+  CHECK(C.handlerBaseClasses == std::vector<std::string>{"myhttp::Controller"});
+  CHECK(C.singletonAccessors == std::vector<std::string>{"myhttp::App::service"});
+}
+
 TEST_CASE("without options: the defaults") {
   ScanConfig C = resolve({});
   CHECK(C.syncTypes.empty());

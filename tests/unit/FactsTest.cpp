@@ -17,16 +17,22 @@ namespace {
 
 auto fields(const SharedVariable &V) {
   return std::tie(V.key, V.name, V.kind, V.type, V.location, V.isDefinition, V.isConst, V.isReference,
-                  V.isSyncPrimitive, V.syncType, V.isGuarded, V.init);
+                  V.isSyncPrimitive, V.syncType, V.isGuarded, V.init, V.classKey);
 }
 auto fields(const Access &A) {
   return std::tie(A.target.varKey, A.target.calleeKey, A.what, A.location, A.functionKey,
-                  A.functionName, A.sync, A.detail);
+                  A.functionName, A.sync, A.detail, A.method, A.field);
 }
 auto fields(const ReturnAlias &R) {
   return std::tie(R.functionKey, R.target.varKey, R.target.calleeKey, R.whole);
 }
-auto fields(const Function &F) { return std::tie(F.key, F.name, F.isInitializer, F.isEntry); }
+auto fields(const Function &F) {
+  return std::tie(F.key, F.name, F.isInitializer, F.isEntry, F.memberOf, F.isPublic, F.isCallOperator, F.isStructor);
+}
+auto fields(const HandlerInstance &H) {
+  return std::tie(H.classKey, H.how, H.detail, H.location, H.entries, H.entryRule);
+}
+auto fields(const ClassInfo &C) { return std::tie(C.key, C.name, C.location, C.bases); }
 auto fields(const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); }
 auto fields(const GuardedCheck &G) {
   return std::tie(G.varKey, G.kind, G.location, G.functionKey, G.functionName, G.sync, G.regionBegin,
@@ -62,6 +68,7 @@ TUFacts everything() {
   Cache.init = InitKind::None;
   F.variables.push_back(Cache);
   F.variables.push_back(variable("counter", 12, VarKind::NamespaceGlobal));
+  F.variables.back().classKey = "c:@S@Counter";
 
   const AccessWhat Whats[] = {AccessWhat::Reassign, AccessWhat::Mutate, AccessWhat::Escape,
                               AccessWhat::Check, AccessWhat::Init};
@@ -85,13 +92,30 @@ TUFacts everything() {
   ThroughCall.location = at(50, 2);
   ThroughCall.functionKey = "c:@F@serve#";
   ThroughCall.functionName = "serve";
+  ThroughCall.method = "c:@S@Registry@F@add#";
   F.accesses.push_back(ThroughCall);
+
+  Access Field;
+  Field.target.varKey = "c:@S@Counter";
+  Field.what = AccessWhat::Reassign;
+  Field.location = at(60, 3);
+  Field.functionKey = "c:@S@Counter@F@bump#";
+  Field.functionName = "Counter::bump";
+  Field.field = "n_";
+  F.memberWrites.push_back(Field);
+  F.handlerInstances.push_back(HandlerInstance{"c:@S@Counter", "registration", "std::ref(c) registered with 'add'",
+                                               at(70, 9), {"c:@S@Counter@F@bump#"}, ""});
+  F.handlerInstances.push_back(HandlerInstance{"c:@S@Ctl", "controller", "derives from drogon::HttpController",
+                                               at(80, 7), {}, "public-methods"});
+  F.classes.push_back(ClassInfo{"c:@S@Ctl", "Ctl", at(80, 7), {"c:@S@Base", "c:@S@Root"}});
 
   F.returnAliases.push_back(ReturnAlias{"c:@F@registry#", AccessTarget{keyOf("counter"), ""}, false});
   F.returnAliases.push_back(ReturnAlias{"c:@F@outer#", AccessTarget{"", "c:@F@registry#"}, true});
 
   F.functions.push_back(Function{"c:@F@handle#", "handle", false, true});
   F.functions.push_back(Function{"__init:counter", "counter initializer", true, false});
+  F.functions.push_back(Function{"c:@S@Counter@F@bump#", "Counter::bump", false, false, "c:@S@Counter", true, true, false});
+  F.functions.push_back(Function{"c:@S@Counter@F@Counter#", "Counter::Counter", false, false, "c:@S@Counter", false, false, true});
   for (Sync S : Syncs)
     F.edges.push_back(CallEdge{"c:@F@serve#", std::string("callee_") + toString(S), S});
   return F;
@@ -125,6 +149,9 @@ TEST_CASE("TU facts survive a JSON round trip unchanged") {
   checkSame(Out.returnAliases, In.returnAliases);
   checkSame(Out.functions, In.functions);
   checkSame(Out.edges, In.edges);
+  checkSame(Out.memberWrites, In.memberWrites);
+  checkSame(Out.handlerInstances, In.handlerInstances);
+  checkSame(Out.classes, In.classes);
 }
 
 TEST_CASE("the facts JSON carries the format version") {

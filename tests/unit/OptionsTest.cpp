@@ -42,6 +42,9 @@ TEST_CASE("default lists have no duplicates") {
   CHECK(unique(O.onceFunctions));
   CHECK(unique(O.lockFunctions));
   CHECK(unique(O.unlockFunctions));
+  CHECK(unique(O.handlerBaseClasses));
+  CHECK(unique(O.registrationFunctions));
+  CHECK(unique(O.singletonAccessors));
   std::vector<std::string> Algorithms;
   Algorithms.reserve(O.mutatingAlgorithms.size());
   for (const MutatingAlgorithm &A : O.mutatingAlgorithms)
@@ -86,6 +89,17 @@ TEST_CASE("std::copy writes through its last argument, std::sort through all") {
   CHECK(Find("std::sort")->argument == AnyIteratorArgument);
   REQUIRE(Find("std::transform"));
   CHECK(Find("std::transform")->argument < 0);
+}
+
+TEST_CASE("defaults know the frameworks' handler bases and registration calls") {
+  AnalysisOptions O = AnalysisOptions::defaults();
+  for (const char *Base : {"drogon::HttpController", "drogon::HttpSimpleController", "drogon::WebSocketController",
+                           "drogon::HttpFilter", "drogon::HttpMiddleware", "drogon::Plugin"})
+    CHECK(contains(O.handlerBaseClasses, Base));
+  for (const char *Call : {"httplib::Server::Get", "httplib::Server::Post", "crow::TaggedRule::operator()",
+                           "crow::DynamicRule::operator()", "drogon::HttpAppFramework::registerHandler",
+                           "oatpp::web::server::HttpRouter::addController", "Pistache::Rest::Routes::bind"})
+    CHECK(contains(O.registrationFunctions, Call));
 }
 
 } // TEST_SUITE
