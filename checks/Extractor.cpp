@@ -1780,7 +1780,8 @@ private:
     std::vector<Registered> Found;
     for (unsigned I = Offset; I < E->getNumArgs(); ++I) {
       unsigned P = I - Offset;
-      if (!Listed && !(P < Callee->getNumParams() && isStdFunctionType(Callee->getParamDecl(P)->getType())))
+      bool TakesFunction = P < Callee->getNumParams() && isStdFunctionType(Callee->getParamDecl(P)->getType());
+      if (!Listed && !TakesFunction)
         continue;
       registeredIn(E->getArg(I), Found);
     }

@@ -56,7 +56,12 @@ inline GuardedCheck guardedCheck(const std::string &Var, CheckKind Kind, const s
 }
 
 inline Function function(const std::string &Key, bool Initializer = false, bool Entry = false) {
-  return Function{Key, Key, Initializer, Entry};
+  Function F;
+  F.key = Key;
+  F.name = Key;
+  F.isInitializer = Initializer;
+  F.isEntry = Entry;
+  return F;
 }
 
 /// One translation unit's facts, written fluently.

@@ -112,10 +112,17 @@ TUFacts everything() {
   F.returnAliases.push_back(ReturnAlias{"c:@F@registry#", AccessTarget{keyOf("counter"), ""}, false});
   F.returnAliases.push_back(ReturnAlias{"c:@F@outer#", AccessTarget{"", "c:@F@registry#"}, true});
 
-  F.functions.push_back(Function{"c:@F@handle#", "handle", false, true});
-  F.functions.push_back(Function{"__init:counter", "counter initializer", true, false});
-  F.functions.push_back(Function{"c:@S@Counter@F@bump#", "Counter::bump", false, false, "c:@S@Counter", true, true, false});
-  F.functions.push_back(Function{"c:@S@Counter@F@Counter#", "Counter::Counter", false, false, "c:@S@Counter", false, false, true});
+  F.functions.push_back(function("c:@F@handle#", false, true));
+  F.functions.push_back(function("__init:counter", true, false));
+  F.functions.back().name = "counter initializer";
+  Function Bump = function("c:@S@Counter@F@bump#");
+  Bump.memberOf = "c:@S@Counter";
+  Bump.isPublic = Bump.isCallOperator = true;
+  F.functions.push_back(Bump);
+  Function Ctor = function("c:@S@Counter@F@Counter#");
+  Ctor.memberOf = "c:@S@Counter";
+  Ctor.isStructor = true;
+  F.functions.push_back(Ctor);
   for (Sync S : Syncs)
     F.edges.push_back(CallEdge{"c:@F@serve#", std::string("callee_") + toString(S), S});
   return F;

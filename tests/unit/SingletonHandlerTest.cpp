@@ -18,6 +18,7 @@ std::vector<Finding> handlers(const Program &P) {
 
 std::vector<std::string> fields(const Finding &F) {
   std::vector<std::string> Out;
+  Out.reserve(F.evidence.size());
   for (const Evidence &E : F.evidence)
     Out.push_back(E.field);
   std::sort(Out.begin(), Out.end());
