@@ -18,22 +18,16 @@ struct MutatingAlgorithm {
 };
 inline constexpr int AnyIteratorArgument = 1000;
 
-struct AnalysisOptions {
+/// The lists users extend: the scanner's configuration and command line and
+/// the clang-tidy checks' options each add to them (see ListOptions).
+struct ExtensibleLists {
   /// Types meant to be shared: variables of these types are not hazards.
   /// Qualified names without template arguments, matched on the canonical type.
   std::vector<std::string> syncTypes;
   /// RAII types whose live object means "a lock is held in this scope".
   std::vector<std::string> lockGuardTypes;
-  /// RAII types holding a shared (reader) lock: it orders nothing among
-  /// writers, so a write under one alone is not synchronized.
-  std::vector<std::string> sharedLockGuardTypes;
   /// Calls that run their callable argument exactly once.
   std::vector<std::string> onceFunctions;
-  /// Free functions that acquire (exclusively / shared) or release a lock.
-  std::vector<std::string> lockFunctions;
-  std::vector<std::string> sharedLockFunctions;
-  std::vector<std::string> unlockFunctions;
-  std::vector<MutatingAlgorithm> mutatingAlgorithms;
   /// Framework base classes whose subclasses the framework instantiates once
   /// and calls for every request (drogon::HttpController).
   std::vector<std::string> handlerBaseClasses;
@@ -44,6 +38,33 @@ struct AnalysisOptions {
   /// Calls that return the process's one instance of a class
   /// (drogon::HttpAppFramework::getPlugin).
   std::vector<std::string> singletonAccessors;
+};
+
+/// One extensible list as users spell it.
+struct ListOption {
+  const char *option; ///< CheckOptions key after the prefix: "SyncTypes"
+  const char *flag;   ///< sharedstate-scan's repeatable flag: "--sync-type"
+  std::vector<std::string> ExtensibleLists::*list;
+};
+
+inline constexpr ListOption ListOptions[] = {
+    {"SyncTypes", "--sync-type", &ExtensibleLists::syncTypes},
+    {"LockGuardTypes", "--lock-guard-type", &ExtensibleLists::lockGuardTypes},
+    {"OnceFunctions", "--once-function", &ExtensibleLists::onceFunctions},
+    {"HandlerBaseClasses", "--handler-base", &ExtensibleLists::handlerBaseClasses},
+    {"RegistrationFunctions", "--registration-function", &ExtensibleLists::registrationFunctions},
+    {"SingletonAccessors", "--singleton-accessor", &ExtensibleLists::singletonAccessors},
+};
+
+struct AnalysisOptions : ExtensibleLists {
+  /// RAII types holding a shared (reader) lock: it orders nothing among
+  /// writers, so a write under one alone is not synchronized.
+  std::vector<std::string> sharedLockGuardTypes;
+  /// Free functions that acquire (exclusively / shared) or release a lock.
+  std::vector<std::string> lockFunctions;
+  std::vector<std::string> sharedLockFunctions;
+  std::vector<std::string> unlockFunctions;
+  std::vector<MutatingAlgorithm> mutatingAlgorithms;
   /// Paths and keys under this directory are made relative to it, so that
   /// fingerprints do not depend on where the project is checked out.
   std::string root;

@@ -194,18 +194,9 @@ bool resolveCheckOptions(const std::map<std::string, std::string> &CheckOptions,
       auto It = CheckOptions.find(Prefix + "." + Option);
       return It == CheckOptions.end() ? nullptr : &It->second;
     };
-    if (const std::string *V = Get("SyncTypes"))
-      appendUnique(Out.syncTypes, *V);
-    if (const std::string *V = Get("LockGuardTypes"))
-      appendUnique(Out.lockGuardTypes, *V);
-    if (const std::string *V = Get("OnceFunctions"))
-      appendUnique(Out.onceFunctions, *V);
-    if (const std::string *V = Get("HandlerBaseClasses"))
-      appendUnique(Out.handlerBaseClasses, *V);
-    if (const std::string *V = Get("RegistrationFunctions"))
-      appendUnique(Out.registrationFunctions, *V);
-    if (const std::string *V = Get("SingletonAccessors"))
-      appendUnique(Out.singletonAccessors, *V);
+    for (const ListOption &L : ListOptions)
+      if (const std::string *V = Get(L.option))
+        appendUnique(Out.*L.list, *V);
     if (const std::string *V = Get("WarnOn")) {
       std::string Problem;
       std::optional<WarnOn> W = WarnOn::parse(*V, Problem);

@@ -13,6 +13,7 @@
 // its users.
 #pragma once
 
+#include "Options.h"
 #include "Report.h"
 
 #include <map>
@@ -39,11 +40,10 @@ bool parseTidyFile(const std::string &Text, TidyFile &Out, std::string &Error,
                    const std::string &Name = TidyConfigName);
 
 /// The options that sharedstate-scan applies.
-struct ScanConfig {
+/// The lists (ExtensibleLists) hold what the files add to the defaults.
+struct ScanConfig : ExtensibleLists {
   std::vector<std::string> files; ///< the files read, nearest first; empty: none
   WarnPolicy warn;
-  std::vector<std::string> syncTypes, lockGuardTypes, onceFunctions;
-  std::vector<std::string> handlerBaseClasses, registrationFunctions, singletonAccessors;
 };
 
 /// The check ids whose <id>.<Option> keys are read (checks/Checks.def).

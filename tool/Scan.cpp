@@ -87,7 +87,8 @@ Findings on a line with // NOLINT (and the clang-tidy variants) are suppressed.
 exit status: 0 no warning, 1 at least one, 2 usage or input error
 )";
 
-struct CommandLine {
+/// The extensible lists hold what the repeatable flags (ListOptions) add.
+struct CommandLine : ExtensibleLists {
   std::string buildPath = ".";
   std::vector<std::string> sources;
   std::string output;
@@ -96,8 +97,7 @@ struct CommandLine {
   std::string root;
   std::string configFile;
   std::optional<WarnOn> warnOn; ///< --warn-on, parsed
-  std::vector<std::string> syncTypes, lockGuardTypes, onceFunctions, extraArgs, extraArgsBefore;
-  std::vector<std::string> handlerBases, registrationFunctions, singletonAccessors;
+  std::vector<std::string> extraArgs, extraArgsBefore;
   unsigned jobs = 0;
   bool help = false, version = false;
 };
@@ -130,12 +130,10 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
       {"-p", &CL.buildPath},   {"-o", &CL.output},
       {"--format", &CL.format}, {"--root", &CL.root},
       {"--config-file", &CL.configFile}, {"--warn-on", &WarnOnSpec}};
-  const std::pair<const char *, std::vector<std::string> *> Repeated[] = {
-      {"--sync-type", &CL.syncTypes},   {"--lock-guard-type", &CL.lockGuardTypes},
-      {"--once-function", &CL.onceFunctions}, {"--extra-arg-before", &CL.extraArgsBefore},
-      {"--extra-arg", &CL.extraArgs},   {"--handler-base", &CL.handlerBases},
-      {"--registration-function", &CL.registrationFunctions},
-      {"--singleton-accessor", &CL.singletonAccessors}};
+  std::vector<std::pair<const char *, std::vector<std::string> *>> Repeated = {
+      {"--extra-arg-before", &CL.extraArgsBefore}, {"--extra-arg", &CL.extraArgs}};
+  for (const ListOption &L : ListOptions)
+    Repeated.emplace_back(L.flag, &(CL.*L.list));
   bool OnlyFiles = false;
   for (int I = 1; I < Argc; ++I) {
     llvm::StringRef Arg = Argv[I];
@@ -366,22 +364,13 @@ int main(int argc, const char **argv) {
   Opts.analysis = AnalysisOptions::defaults();
   Opts.analysis.root = realDirectory(CL.root.empty() ? "." : CL.root);
   const std::string OutputPath = CL.output.empty() ? std::string() : absolute(CL.output);
-  auto Append = [](std::vector<std::string> &To, const std::vector<std::string> &From) {
-    To.insert(To.end(), From.begin(), From.end());
-  };
   // Built-in lists, then the configuration file's, then the command line's.
-  Append(Opts.analysis.syncTypes, Config.syncTypes);
-  Append(Opts.analysis.lockGuardTypes, Config.lockGuardTypes);
-  Append(Opts.analysis.onceFunctions, Config.onceFunctions);
-  Append(Opts.analysis.handlerBaseClasses, Config.handlerBaseClasses);
-  Append(Opts.analysis.registrationFunctions, Config.registrationFunctions);
-  Append(Opts.analysis.singletonAccessors, Config.singletonAccessors);
-  Append(Opts.analysis.syncTypes, CL.syncTypes);
-  Append(Opts.analysis.lockGuardTypes, CL.lockGuardTypes);
-  Append(Opts.analysis.onceFunctions, CL.onceFunctions);
-  Append(Opts.analysis.handlerBaseClasses, CL.handlerBases);
-  Append(Opts.analysis.registrationFunctions, CL.registrationFunctions);
-  Append(Opts.analysis.singletonAccessors, CL.singletonAccessors);
+  for (const ListOption &L : ListOptions)
+    for (const ExtensibleLists *From : {static_cast<const ExtensibleLists *>(&Config),
+                                        static_cast<const ExtensibleLists *>(&CL)}) {
+      std::vector<std::string> &To = Opts.analysis.*L.list;
+      To.insert(To.end(), (From->*L.list).begin(), (From->*L.list).end());
+    }
   Opts.extraArgs = CL.extraArgs;
   Opts.extraArgsBefore = CL.extraArgsBefore;
   Opts.resourceDir = SHAREDSTATE_RESOURCE_DIR;

@@ -51,19 +51,12 @@ AnalysisCache &cache() {
 
 std::string signature(const AnalysisOptions &O) {
   std::string S;
-  for (const auto *List : {&O.syncTypes, &O.lockGuardTypes, &O.onceFunctions, &O.handlerBaseClasses,
-                           &O.registrationFunctions, &O.singletonAccessors}) {
-    for (const std::string &Item : *List)
+  for (const ListOption &L : ListOptions) {
+    for (const std::string &Item : O.*L.list)
       S += Item + ";";
     S += "|";
   }
   return S;
-}
-
-std::vector<std::string> withDefaults(std::vector<std::string> Defaults, const std::string &Extra) {
-  for (std::string &S : splitList(Extra))
-    Defaults.push_back(std::move(S));
-  return Defaults;
 }
 
 clang::SourceLocation translate(const SourceManager &SM, const sharedstate::SourceLocation &L) {
@@ -141,19 +134,12 @@ SharedStateCheck::SharedStateCheck(llvm::StringRef Name, ClangTidyContext *Conte
     Warn = *W;
   else
     configurationDiag("invalid %0.WarnOn: %1") << Name << Error;
-  SyncTypes = option("SyncTypes", "");
-  LockGuardTypes = option("LockGuardTypes", "");
-  OnceFunctions = option("OnceFunctions", "");
-  HandlerBaseClasses = option("HandlerBaseClasses", "");
-  RegistrationFunctions = option("RegistrationFunctions", "");
-  SingletonAccessors = option("SingletonAccessors", "");
   Analysis = AnalysisOptions::defaults();
-  Analysis.syncTypes = withDefaults(Analysis.syncTypes, SyncTypes);
-  Analysis.lockGuardTypes = withDefaults(Analysis.lockGuardTypes, LockGuardTypes);
-  Analysis.onceFunctions = withDefaults(Analysis.onceFunctions, OnceFunctions);
-  Analysis.handlerBaseClasses = withDefaults(Analysis.handlerBaseClasses, HandlerBaseClasses);
-  Analysis.registrationFunctions = withDefaults(Analysis.registrationFunctions, RegistrationFunctions);
-  Analysis.singletonAccessors = withDefaults(Analysis.singletonAccessors, SingletonAccessors);
+  for (const ListOption &L : ListOptions) {
+    std::string &Value = ListValues[L.option] = option(L.option, "");
+    for (std::string &S : splitList(Value))
+      (Analysis.*L.list).push_back(std::move(S));
+  }
 }
 
 std::string SharedStateCheck::option(llvm::StringRef Name, llvm::StringRef Default) const {
@@ -166,12 +152,8 @@ std::string SharedStateCheck::option(llvm::StringRef Name, llvm::StringRef Defau
 
 void SharedStateCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "WarnOn", Warn.str());
-  Options.store(Opts, "SyncTypes", SyncTypes);
-  Options.store(Opts, "LockGuardTypes", LockGuardTypes);
-  Options.store(Opts, "OnceFunctions", OnceFunctions);
-  Options.store(Opts, "HandlerBaseClasses", HandlerBaseClasses);
-  Options.store(Opts, "RegistrationFunctions", RegistrationFunctions);
-  Options.store(Opts, "SingletonAccessors", SingletonAccessors);
+  for (const ListOption &L : ListOptions)
+    Options.store(Opts, L.option, ListValues.at(L.option));
 }
 
 void SharedStateCheck::registerMatchers(MatchFinder *Finder) {

@@ -13,6 +13,7 @@
 
 #include <clang-tidy/ClangTidyCheck.h>
 
+#include <map>
 #include <string>
 
 namespace sharedstate::tidy {
@@ -34,8 +35,8 @@ private:
   clang::tidy::ClangTidyContext *Context;
   std::string Kind; ///< the finding kind this check reports
   WarnOn Warn;
-  std::string SyncTypes, LockGuardTypes, OnceFunctions;
-  std::string HandlerBaseClasses, RegistrationFunctions, SingletonAccessors;
+  /// The list options as configured (ListOptions), to show in --dump-config.
+  std::map<std::string, std::string> ListValues;
   AnalysisOptions Analysis;
 };
 
