@@ -806,18 +806,24 @@ private:
     return Def->hasConstantInitialization() ? InitKind::Constant : InitKind::Dynamic;
   }
 
+  /// RD's qualified name as the option lists spell it: a specialization by
+  /// its template's name, without template arguments.
+  void printListName(const CXXRecordDecl *RD, llvm::raw_ostream &OS) const {
+    const NamedDecl *Named = RD;
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      Named = Spec->getSpecializedTemplate();
+    Named->printQualifiedName(OS, Policy);
+  }
+
   /// The qualified name of T's class (template) if it is in List.
   std::optional<std::string> classIn(QualType T, const std::vector<std::string> &List) {
     T = Ctx.getBaseElementType(T.getNonReferenceType());
     const auto *RD = T->getAsCXXRecordDecl();
     if (!RD)
       return std::nullopt;
-    const NamedDecl *Named = RD;
-    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
-      Named = Spec->getSpecializedTemplate();
     std::string Name;
     llvm::raw_string_ostream OS(Name);
-    Named->printQualifiedName(OS, Policy);
+    printListName(RD, OS);
     OS.flush();
     if (Names[&List].count(Name))
       return Name;
@@ -1732,10 +1738,7 @@ private:
     std::string Name;
     llvm::raw_string_ostream OS(Name);
     if (const auto *MD = dyn_cast<CXXMethodDecl>(F)) {
-      const NamedDecl *Cls = MD->getParent();
-      if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Cls))
-        Cls = Spec->getSpecializedTemplate();
-      Cls->printQualifiedName(OS, Policy);
+      printListName(MD->getParent(), OS);
       OS << "::";
       F->printName(OS, Policy);
     } else {

@@ -27,6 +27,15 @@ std::string where(const SourceLocation &L, const std::string &Root) {
 // verdict, which also weighs synchronization, so the titles do not claim it.
 const char *const CategoryTitles[] = {"", "never written after initialization", "written only during initialization",
                                       "mutated at run time", "reassigned at run time"};
+/// "a, b, c, ... (4 more)": the first six names of a summary line.
+std::string shortList(const std::vector<std::string> &Names) {
+  std::string S;
+  for (size_t I = 0; I < Names.size() && I < 6; ++I)
+    S += (I ? ", " : "") + Names[I];
+  if (Names.size() > 6)
+    S += ", ... (" + std::to_string(Names.size() - 6) + " more)";
+  return S;
+}
 } // namespace
 
 bool WarnPolicy::warns(const Finding &F) const {
@@ -153,13 +162,8 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
     for (size_t Pad = std::string(CategoryTitles[C]).size(); Pad < 36; ++Pad)
       OS << ' ';
     OS << Counts[C];
-    if (!Names[C].empty()) {
-      OS << "  ";
-      for (size_t I = 0; I < Names[C].size() && I < 6; ++I)
-        OS << (I ? ", " : "") << Names[C][I];
-      if (Names[C].size() > 6)
-        OS << ", ... (" << Names[C].size() - 6 << " more)";
-    }
+    if (!Names[C].empty())
+      OS << "  " << shortList(Names[C]);
     OS << "\n";
   }
   OS << "verdicts: " << Verdicts[Verdict::NotThreadSafe] << " not thread-safe, "
@@ -175,12 +179,8 @@ std::string renderText(const ReportInput &In, const TextOptions &Opts) {
     OS << "lazy initialization races: " << Total << " (" << Shapes << ")\n";
   }
   if (!Handlers.empty()) {
-    OS << "handlers keeping request state in a per-process object: " << Handlers.size() << " (";
-    for (size_t I = 0; I < Handlers.size() && I < 6; ++I)
-      OS << (I ? ", " : "") << Handlers[I];
-    if (Handlers.size() > 6)
-      OS << ", ... (" << Handlers.size() - 6 << " more)";
-    OS << ")\n";
+    OS << "handlers keeping request state in a per-process object: " << Handlers.size() << " ("
+       << shortList(Handlers) << ")\n";
   }
   if (Suppressed)
     OS << Suppressed << (Suppressed == 1 ? " finding" : " findings") << " suppressed by NOLINT comments\n";

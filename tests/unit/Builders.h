@@ -64,6 +64,20 @@ inline Function function(const std::string &Key, bool Initializer = false, bool 
   return F;
 }
 
+/// `Function` does `What` to the entity keyed `Key` (a variable, or the class
+/// of a member write) at `Where`.
+inline Access accessTo(const std::string &Key, AccessWhat What, const std::string &Function,
+                       SourceLocation Where, Sync S = Sync::None) {
+  Access A;
+  A.target.varKey = Key;
+  A.what = What;
+  A.location = std::move(Where);
+  A.functionKey = Function;
+  A.functionName = Function;
+  A.sync = S;
+  return A;
+}
+
 /// One translation unit's facts, written fluently.
 struct Program {
   TUFacts tu;
@@ -98,13 +112,7 @@ struct Program {
   /// `Function` does `What` to variable `Var` at line `Line`.
   Program &access(const std::string &Var, AccessWhat What, const std::string &Function, unsigned Line,
                   Sync S = Sync::None, const std::string &Detail = "") {
-    Access A;
-    A.target.varKey = keyOf(Var);
-    A.what = What;
-    A.location = at(Line, 3);
-    A.functionKey = Function;
-    A.functionName = Function;
-    A.sync = S;
+    Access A = accessTo(keyOf(Var), What, Function, at(Line, 3), S);
     A.detail = Detail;
     tu.accesses.push_back(std::move(A));
     return *this;
@@ -180,13 +188,7 @@ struct Program {
   /// `Function` writes field `Field` of a `Class` object through `this`.
   Program &fieldWrite(const std::string &Class, const std::string &Field, const std::string &Function,
                       unsigned Line, AccessWhat What = AccessWhat::Mutate, Sync S = Sync::None) {
-    Access A;
-    A.target.varKey = keyOf(Class);
-    A.what = What;
-    A.location = at(Line, 5);
-    A.functionKey = Function;
-    A.functionName = Function;
-    A.sync = S;
+    Access A = accessTo(keyOf(Class), What, Function, at(Line, 5), S);
     A.field = Field;
     tu.memberWrites.push_back(std::move(A));
     return *this;
