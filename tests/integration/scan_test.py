@@ -26,7 +26,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
-from harness import SKIP, Failure, Skip, check, run_one  # noqa: E402  (tests/harness.py)
+from harness import SKIP, Failure, Skip, WorkTree, check, run_one  # noqa: E402  (tests/harness.py)
 
 PREFIX = "sharedstate-scan: error: "
 WARNING_LINE = re.compile(r"^[^:]+:\d+:\d+: warning: .* \[sharedstate-[a-z-]+\]$")
@@ -50,24 +50,14 @@ class Result:
             " ".join(self.args), self.rc, printable(self.err), printable(self.out[:2000]))
 
 
-class Context:
+class Context(WorkTree):
     def __init__(self, scanner, source_dir, work):
+        super().__init__(work)
         self.scanner = scanner
         self.source_dir = source_dir
-        self.work = work
         self._schema = None
 
     # ---- files -------------------------------------------------------------
-    def path(self, *parts):
-        return os.path.join(self.work, *parts)
-
-    def write(self, rel, text):
-        p = self.path(rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, "w") as f:
-            f.write(text)
-        return p
-
     def write_db(self, entries, rel_dir="."):
         """entries: list of (file, args-or-command-string); the directory is the work dir."""
         db = []

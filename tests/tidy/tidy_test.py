@@ -30,7 +30,7 @@ import sys
 import textwrap
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
-from harness import SKIP, Failure, Skip, check, run_one  # noqa: E402  (tests/harness.py)
+from harness import SKIP, Failure, Skip, WorkTree, check, run_one  # noqa: E402  (tests/harness.py)
 
 CHECKS = ["sharedstate-function-local-static", "sharedstate-lazy-init", "sharedstate-mutable-global",
           "sharedstate-mutable-static-member", "sharedstate-singleton-handler"]
@@ -108,8 +108,9 @@ def has_hint(d):
     return any(HINT in n.message for n in d.notes)
 
 
-class Context:
+class Context(WorkTree):
     def __init__(self, a, work):
+        super().__init__(work)
         self.clang_tidy = a.clang_tidy
         self.run_clang_tidy = a.run_clang_tidy
         self.other_clang_tidy = a.other_clang_tidy
@@ -120,20 +121,13 @@ class Context:
         self.cmake = a.cmake
         self.build_dir = a.build_dir
         self.source_dir = a.source_dir
-        self.work = work
         # Isolate from any .clang-tidy above the work directory.
         self.write(".clang-tidy", "Checks: '-*,sharedstate-*'\n")
 
     # ---- files -------------------------------------------------------------
-    def path(self, *parts):
-        return os.path.join(self.work, *parts)
-
     def write(self, rel, text):
-        p = self.path(rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, "w") as f:
-            f.write(text[1:] if text.startswith("\n") else text)
-        return p
+        """Like WorkTree.write; a leading newline (of a triple-quoted source) is dropped."""
+        return super().write(rel, text[1:] if text.startswith("\n") else text)
 
     def read(self, rel):
         with open(self.path(rel)) as f:
