@@ -6,9 +6,9 @@
 // shape ("c:@name") only for readability: nothing below depends on it.
 #pragma once
 
-#include "Classify.h"
-#include "Facts.h"
-#include "Merge.h"
+#include "classify/Classify.h"
+#include "facts/Facts.h"
+#include "facts/Merge.h"
 
 #include "Doctest.h"
 

@@ -3,9 +3,9 @@
 // page, its clang-tidy class in tool/tidy/<Class>.h, and at least one fixture
 // expectation naming it, and the variable checks
 // must line up with VarKind, because Classify indexes the table by kind.
-#include "Classify.h"
+#include "classify/Classify.h"
 #include "Expectations.h"
-#include "Facts.h"
+#include "facts/Facts.h"
 
 #include "Doctest.h"
 

@@ -1,7 +1,7 @@
 // The scanner reads the plugin's options from .clang-tidy: both spellings of
 // CheckOptions clang-tidy accepts, the shared sharedstate.* keys and the
 // per-check ones, and one-line errors for files clang-tidy would reject.
-#include "Config.h"
+#include "config/Config.h"
 
 #include "Doctest.h"
 

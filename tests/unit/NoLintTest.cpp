@@ -1,6 +1,6 @@
 // NOLINT comments must mean in the scanner what they mean in clang-tidy:
 // the same directives, the same check lists and globs, the same lines.
-#include "NoLint.h"
+#include "report/NoLint.h"
 
 #include "Doctest.h"
 

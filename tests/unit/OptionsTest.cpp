@@ -1,6 +1,6 @@
 // The default lists decide what counts as synchronization out of the box; a
 // missing std::mutex would turn every locked server into a wall of warnings.
-#include "Options.h"
+#include "facts/Options.h"
 
 #include "Doctest.h"
 

@@ -3,7 +3,7 @@
 // CI logs parse (file:line:col: warning: message [check]). The findings here
 // are written by hand so that each test controls exactly what is reported.
 #include "Builders.h"
-#include "Report.h"
+#include "report/Report.h"
 
 #include <nlohmann/json.hpp>
 

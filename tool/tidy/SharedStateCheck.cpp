@@ -12,8 +12,8 @@
 //   access get no hint at all (Classify).
 #include "SharedStateCheck.h"
 
-#include "Extractor.h"
-#include "Merge.h"
+#include "extract/Extractor.h"
+#include "facts/Merge.h"
 
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Decl.h>

@@ -7,9 +7,9 @@
 // unwritten: sharedstate-scan gives the whole-program answer.
 #pragma once
 
-#include "Classify.h"
-#include "Options.h"
-#include "WarnOn.h"
+#include "classify/Classify.h"
+#include "facts/Options.h"
+#include "classify/WarnOn.h"
 
 #include <clang-tidy/ClangTidyCheck.h>
 

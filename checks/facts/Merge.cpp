@@ -6,7 +6,7 @@
 //   address taken makes the function callable from anywhere.
 // - classes: one per key, the definition's location being the same in every TU.
 // - accesses, aliases, edges, member writes, handler instances: set union.
-#include "Merge.h"
+#include "facts/Merge.h"
 
 #include <algorithm>
 #include <tuple>

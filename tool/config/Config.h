@@ -13,8 +13,8 @@
 // its users.
 #pragma once
 
-#include "Options.h"
-#include "Report.h"
+#include "facts/Options.h"
+#include "report/Report.h"
 
 #include <map>
 #include <string>

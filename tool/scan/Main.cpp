@@ -12,13 +12,13 @@
 // Exit codes (docs/usage.md): 0 no warning, 1 at least one (by default a
 // not-thread-safe finding without NOLINT), 2 usage or input error (the report,
 // if any, still lists every TU that worked).
-#include "Classify.h"
-#include "Config.h"
-#include "Merge.h"
-#include "NoLint.h"
-#include "Report.h"
-#include "ScanDriver.h"
-#include "WarnOn.h"
+#include "classify/Classify.h"
+#include "config/Config.h"
+#include "facts/Merge.h"
+#include "report/NoLint.h"
+#include "report/Report.h"
+#include "scan/Driver.h"
+#include "classify/WarnOn.h"
 
 #include <clang/Basic/Version.h>
 #include <clang/Tooling/CompilationDatabase.h>

@@ -11,8 +11,8 @@
 // The verdict then asks whether every run-time write was synchronized.
 #pragma once
 
-#include "Facts.h"
-#include "Merge.h"
+#include "facts/Facts.h"
+#include "facts/Merge.h"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // NOLINT directives (see NoLint.h). The rules follow clang-tidy's
 // NoLintDirectiveHandler and GlobList, so that a comment means the same to the
 // plugin and to the scanner.
-#include "NoLint.h"
+#include "report/NoLint.h"
 
 #include <algorithm>
 #include <string_view>

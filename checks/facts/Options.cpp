@@ -1,6 +1,6 @@
 // The default lists. Names are qualified without inline namespaces (libc++'s
 // std::__1 prints as std) and without template arguments.
-#include "Options.h"
+#include "facts/Options.h"
 
 namespace sharedstate {
 

@@ -7,7 +7,7 @@
 // (1-4) or "all"; a finding warns when its verdict or its category is listed.
 #pragma once
 
-#include "Classify.h"
+#include "classify/Classify.h"
 
 #include <optional>
 #include <set>

@@ -2,8 +2,8 @@
 // ASTs, so every output format shows exactly what classification decided.
 #pragma once
 
-#include "Classify.h"
-#include "WarnOn.h"
+#include "classify/Classify.h"
+#include "classify/WarnOn.h"
 
 #include <nlohmann/json_fwd.hpp>
 

@@ -1,5 +1,5 @@
 // See Paths.h.
-#include "Paths.h"
+#include "facts/Paths.h"
 
 #include <filesystem>
 

@@ -7,8 +7,8 @@
 // which writes happen during initialization.
 #pragma once
 
-#include "Facts.h"
-#include "Options.h"
+#include "facts/Facts.h"
+#include "facts/Options.h"
 
 #include <map>
 #include <string>

@@ -6,7 +6,7 @@
 // each distinct access, so every later stage sees each entity exactly once.
 #pragma once
 
-#include "Facts.h"
+#include "facts/Facts.h"
 
 #include <map>
 #include <set>

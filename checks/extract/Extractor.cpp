@@ -12,9 +12,9 @@
 //
 // The ancestors of the node being visited are kept on a stack maintained by
 // the RecursiveASTVisitor traversal hooks, so no parent map is built.
-#include "Extractor.h"
+#include "extract/Extractor.h"
 
-#include "Paths.h"
+#include "facts/Paths.h"
 
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Attr.h>

@@ -1,7 +1,7 @@
 // Facts <-> JSON. The format is what the scanner caches and what tests feed to
 // merge/classify; unknown enum spellings are rejected rather than defaulted, so
 // a stale or foreign file fails loudly instead of silently changing verdicts.
-#include "Facts.h"
+#include "facts/Facts.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,9 +1,9 @@
 // JSON and compiler-style text reports. The JSON is a contract documented in
 // docs/json-report.md and docs/report.schema.json; the text format is what
 // editors and CI logs already understand (file:line:col: warning: ... [check]).
-#include "Report.h"
+#include "report/Report.h"
 
-#include "Paths.h"
+#include "facts/Paths.h"
 
 #include <nlohmann/json.hpp>
 

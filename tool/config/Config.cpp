@@ -2,9 +2,9 @@
 // LLVM's YAML parser rather than mapped with YAMLTraits: the file is the
 // user's clang-tidy configuration, full of keys we do not know and must not
 // reject, and we need exactly two of them.
-#include "Config.h"
+#include "config/Config.h"
 
-#include "WarnOn.h"
+#include "classify/WarnOn.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/Casting.h>

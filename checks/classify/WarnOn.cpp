@@ -1,5 +1,5 @@
 // Parsing and applying the WarnOn option (see WarnOn.h).
-#include "WarnOn.h"
+#include "classify/WarnOn.h"
 
 namespace sharedstate {
 

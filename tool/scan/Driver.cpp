@@ -7,9 +7,9 @@
 //   warning into a lost TU; the scanner has no use for warnings.
 // - only errors are reported, as one line per TU: warnings are the compiler's
 //   business, not the scanner's.
-#include "ScanDriver.h"
+#include "scan/Driver.h"
 
-#include "Extractor.h"
+#include "extract/Extractor.h"
 
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/ASTContext.h>

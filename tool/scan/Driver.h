@@ -6,8 +6,8 @@
 // order in which they finished.
 #pragma once
 
-#include "Facts.h"
-#include "Options.h"
+#include "facts/Facts.h"
+#include "facts/Options.h"
 
 #include <string>
 #include <vector>

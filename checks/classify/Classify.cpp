@@ -9,7 +9,7 @@
 // Synchronization: a write is synchronized when the extractor saw a lock, an
 // atomic operation or call_once at the write, or when every call of its
 // function is itself synchronized (the same fixed point over call edges).
-#include "Classify.h"
+#include "classify/Classify.h"
 
 #include <algorithm>
 #include <cstdio>
