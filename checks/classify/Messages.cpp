@@ -1,0 +1,117 @@
+// The sentences (see Messages.h). Each function says one kind of finding;
+// the rules pass in what they decided.
+#include "classify/Messages.h"
+
+namespace sharedstate {
+
+namespace {
+std::string subject(const SharedVariable &V) {
+  switch (V.kind) {
+  case VarKind::NamespaceGlobal:
+    return "global '" + V.name + "'";
+  case VarKind::StaticMember:
+    return "static member '" + V.name + "'";
+  case VarKind::FunctionLocalStatic:
+    return "function-local static '" + V.name + "'";
+  }
+  return "'" + V.name + "'";
+}
+
+std::string quotedList(const std::vector<std::string> &Names) {
+  std::string S;
+  for (size_t I = 0; I < Names.size(); ++I)
+    S += (I == 0 ? "" : I + 1 == Names.size() ? " and " : ", ") + ("'" + Names[I] + "'");
+  return S;
+}
+
+} // namespace
+
+std::string describe(const Evidence &E) {
+  std::string S = std::string(toString(E.what)) + (E.field.empty() ? "" : " '" + E.field + "'") + " in '" +
+                  E.function + "'";
+  if (!E.detail.empty())
+    S += " (" + E.detail + ")";
+  S += std::string(", ") + toString(E.phase);
+  if (E.sync != Sync::None)
+    S += std::string(", synchronized by ") + toString(E.sync);
+  return S;
+}
+
+void describeVariable(const SharedVariable &V, Finding &F, bool Reassigned, bool Escaped, bool Borrowed) {
+  const std::string S = subject(V);
+  const std::string Cat = "category " + std::to_string(F.category);
+  const char *Did = Reassigned ? "reassigned" : Escaped ? "mutated (or its address escapes)" : "mutated";
+  switch (F.category) {
+  case 1:
+    if (V.isSyncPrimitive)
+      F.message = S + " is a synchronization object (" + V.syncType +
+                  ") and is meant to be shared (" + Cat + ", thread-safe)";
+    else
+      F.message = S + " is never written after initialization (" + Cat + ", thread-safe)";
+    // Not for a variable that hands out non-const access (returned by
+    // reference, bound to a non-const alias): const would not compile.
+    if (!V.isConst && !V.isSyncPrimitive && !V.isReference && !V.hasSyncMembers && !Borrowed)
+      F.hint = std::string("nothing writes it: declare it ") +
+               (V.init == InitKind::Dynamic ? "const" : "constexpr or const") + " to say so";
+    return;
+  case 2:
+    F.message = S + " is written only during initialization (" + Cat + ", probably thread-safe)";
+    return;
+  default:
+    if (F.verdict == Verdict::NotThreadSafe)
+      F.message = S + " is " + Did + " at run time without synchronization (" + Cat +
+                  ", not thread-safe): concurrent requests race on it, which is undefined behaviour";
+    else if (V.isGuarded)
+      F.message = S + " is " + Did + " at run time under its guarded_by lock (" + Cat +
+                  ", probably thread-safe)";
+    else
+      F.message = S + " is " + Did + " at run time, always synchronized (" + Cat +
+                  ", probably thread-safe)";
+  }
+}
+
+std::string lazyInitMessage(LazyShape Shape, const SharedVariable &V) {
+  std::string Why, Fix;
+  switch (Shape) {
+  case LazyShape::IncompleteInit:
+    Why = "it is filled after a check that it is empty, without synchronization: another request can use it "
+          "half-built";
+    Fix = "build it whole in a function-local 'static const auto x = build();', or fill it inside std::call_once";
+    break;
+  case LazyShape::DuplicateInit:
+    Why = "it is initialized after a check that it is unset, without synchronization: two requests can both "
+          "initialize it, a data race in C++ unless it is atomic";
+    Fix = "use a function-local 'static T *const x = make();', std::call_once, or a std::atomic pointer published "
+          "with release/acquire";
+    break;
+  case LazyShape::DoubleChecked:
+    Why = "the check outside the lock races with the write inside it, because the variable is not atomic";
+    Fix = "make it a std::atomic with acquire/release, or use a function-local static or std::call_once";
+    break;
+  case LazyShape::Memoize:
+    Why = "it is looked up and then inserted into without synchronization: concurrent requests race on the container";
+    Fix = "hold one lock across the lookup and the insert, or fill the cache once with std::call_once";
+    break;
+  case LazyShape::Flag:
+    Why = "the flag is tested and then set without synchronization: another request can see it set before the "
+          "data it guards is ready, or run the initialization twice";
+    Fix = "use std::call_once or a function-local static instead of the flag";
+    break;
+  }
+  return "lazy initialization race on '" + V.name + "' (" + toString(Shape) + "): " + Why + "; " + Fix;
+}
+
+std::string checkDetail(CheckKind Kind) { return std::string("tests that it is unset (") + toString(Kind) + ")"; }
+
+std::string singletonHandlerMessage(const std::string &Name, const std::vector<Instance> &Instances,
+                                    const std::vector<std::string> &Fields) {
+  return "'" + Name + "' has one instance per process (" + Instances.front().detail + ") and writes " +
+         (Fields.size() == 1 ? "its field " : "its fields ") + quotedList(Fields) +
+         " while serving requests (category 3, not thread-safe): one request's data stays behind for the next "
+         "request, and concurrent requests race on " +
+         (Fields.size() == 1 ? "it" : "them") +
+         "; construct the handler per request, keep per-request data in locals or in the request or session, or "
+         "guard the fields with a mutex";
+}
+
+} // namespace sharedstate

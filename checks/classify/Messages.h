@@ -1,0 +1,38 @@
+// Messages: every sentence a user reads about a finding, in one place.
+//
+// The rules decide (a category, a shape, the fields written); this file says
+// it. Every front-end prints these strings unchanged: the scanner's text and
+// JSON, clang-tidy's diagnostics, the editor's. Fingerprints never depend on
+// them, so rewording is safe.
+#pragma once
+
+#include "classify/Finding.h"
+#include "facts/Facts.h"
+
+#include <string>
+#include <vector>
+
+namespace sharedstate {
+
+/// One line about a piece of evidence, the same in every front-end:
+/// "mutate in 'handle' (calls non-const 'push_back'), runtime".
+std::string describe(const Evidence &E);
+
+/// What a variable finding says, given its category and verdict (F's), how
+/// it is written at run time, and whether non-const access to it is handed
+/// out (then no "declare it const" hint: const would not compile). Sets
+/// F.message and, for category 1, F.hint.
+void describeVariable(const SharedVariable &V, Finding &F, bool Reassigned, bool Escaped, bool Borrowed);
+
+/// The message of a lazy-initialization race of the given shape.
+std::string lazyInitMessage(LazyShape Shape, const SharedVariable &V);
+
+/// The detail of the evidence that is the lazy-initialization check itself.
+std::string checkDetail(CheckKind Kind);
+
+/// The message of a singleton-handler finding: the class, why it has one
+/// instance (the first instance's detail) and the fields it writes.
+std::string singletonHandlerMessage(const std::string &Name, const std::vector<Instance> &Instances,
+                                    const std::vector<std::string> &Fields);
+
+} // namespace sharedstate

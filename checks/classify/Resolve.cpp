@@ -1,0 +1,67 @@
+// Alias resolution and access evidence (see Resolve.h).
+#include "classify/Resolve.h"
+
+#include <set>
+
+namespace sharedstate {
+
+namespace {
+void resolveInto(const AccessTarget &T, bool Whole, const AliasIndex &Aliases, std::set<std::string> &Visiting,
+                 std::vector<Resolved> &Out) {
+  if (!T.varKey.empty()) {
+    Out.push_back({T.varKey, Whole});
+    return;
+  }
+  if (!Visiting.insert(T.calleeKey).second)
+    return; // recursion through mutually returning functions
+  auto [B, E] = Aliases.equal_range(T.calleeKey);
+  for (auto It = B; It != E; ++It)
+    resolveInto(It->second->target, Whole && It->second->whole, Aliases, Visiting, Out);
+  Visiting.erase(T.calleeKey);
+}
+} // namespace
+
+AliasIndex indexAliases(const ProgramFacts &P) {
+  AliasIndex Index;
+  for (const ReturnAlias &R : P.returnAliases)
+    Index.emplace(R.functionKey, &R);
+  return Index;
+}
+
+std::vector<Resolved> resolve(const AccessTarget &T, const AliasIndex &Aliases) {
+  std::vector<Resolved> Out;
+  std::set<std::string> Visiting;
+  resolveInto(T, true, Aliases, Visiting, Out);
+  return Out;
+}
+
+bool isWrite(AccessWhat W) {
+  return W == AccessWhat::Reassign || W == AccessWhat::Mutate || W == AccessWhat::Escape;
+}
+
+ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases) {
+  ResolvedAccesses Out;
+  for (const Access &A : P.accesses) {
+    for (const Resolved &R : resolve(A.target, Aliases)) {
+      Evidence E;
+      E.what = (A.what == AccessWhat::Reassign && !R.whole) ? AccessWhat::Mutate : A.what;
+      E.location = A.location;
+      E.function = A.functionName;
+      E.phase = (A.what == AccessWhat::Init || Graph.initialization.count(A.functionKey)) ? Phase::Initialization
+                                                                                          : Phase::Runtime;
+      E.sync = A.sync;
+      if (E.sync == Sync::None) {
+        auto It = Graph.protectedBy.find(A.functionKey);
+        if (It != Graph.protectedBy.end())
+          E.sync = It->second;
+      }
+      E.detail = A.detail;
+      if (isWrite(E.what))
+        Out.writesByVariable[R.varKey].push_back({&A, E});
+      Out.byVariable[R.varKey].push_back(std::move(E));
+    }
+  }
+  return Out;
+}
+
+} // namespace sharedstate

@@ -1,0 +1,53 @@
+// Resolve: which shared variables an access reaches, and what each access
+// means for its variable once the call graph has spoken.
+//
+// The extractor records some accesses against a call's result
+// (`registry().add(x)`) or a forwarding-reference parameter, because only the
+// whole program knows what that function returns or which object a call site
+// bound. ReturnAlias facts say; resolving follows them, through chains of
+// functions returning each other's results, to variables.
+#pragma once
+
+#include "classify/CallGraph.h"
+#include "classify/Finding.h"
+#include "facts/Merge.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sharedstate {
+
+/// A resolved access: which variable, and whether it reached the whole object.
+struct Resolved {
+  std::string varKey;
+  bool whole = true;
+};
+
+/// ReturnAlias facts by the function (or parameter) key they describe.
+using AliasIndex = std::multimap<std::string, const ReturnAlias *>;
+AliasIndex indexAliases(const ProgramFacts &);
+
+/// The variables T stands for: itself, or what the function it names hands
+/// out (transitively). Whole is false once the path goes through an element
+/// or field.
+std::vector<Resolved> resolve(const AccessTarget &T, const AliasIndex &Aliases);
+
+bool isWrite(AccessWhat W);
+
+/// A write resolved to a variable, with the access it came from.
+struct AccessOn {
+  const Access *access;
+  Evidence evidence;
+};
+
+/// Every access as evidence on the variables it reaches: phase from the call
+/// graph, synchronization from the access or inherited from every caller.
+/// Through an element or field, "reassign" only mutates the variable.
+struct ResolvedAccesses {
+  std::map<std::string, std::vector<Evidence>> byVariable;
+  std::map<std::string, std::vector<AccessOn>> writesByVariable;
+};
+ResolvedAccesses resolveAccesses(const ProgramFacts &, const CallGraphFacts &, const AliasIndex &);
+
+} // namespace sharedstate

@@ -1,0 +1,207 @@
+// Singleton handlers: objects that exist once per process and serve every
+// request (framework controllers, registered functors and the objects a
+// registered lambda captures, accessor-provided, global and Meyers
+// instances), and that write their own fields while serving one. The fields
+// then carry one request's data into the next, and concurrent requests race
+// on them.
+//
+// The writes counted are those reached from the entry points the framework
+// calls (an instance's entries, or the class's public methods or call
+// operators), through calls into the class and its bases and the lambdas
+// they define, outside locks and initialization. Constructors and a public
+// init() only constructors call are construction, not serving.
+#include "classify/Messages.h"
+#include "classify/Rules.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace sharedstate {
+
+namespace {
+
+/// The function a lambda is defined in, from its key
+/// ("lambda:<enclosing>#<index>@<file>"), or "" for other functions.
+std::string enclosingOfLambda(const std::string &Key) {
+  if (Key.rfind("lambda:", 0) != 0)
+    return "";
+  size_t Hash = Key.rfind('#');
+  return Hash == std::string::npos ? "" : Key.substr(7, Hash - 7);
+}
+
+/// Global instances and Meyers singletons of user classes: the methods
+/// called on them at run time, outside any lock, are their entry points.
+void variableInstances(const ProgramAnalysis &A, std::map<std::string, std::vector<HandlerInstance>> &ByClass) {
+  const ProgramFacts &P = A.program;
+  std::map<std::string, std::set<std::string>> Called; // variable -> methods
+  for (const Access &X : P.accesses) {
+    if (X.method.empty() || A.graph.initialization.count(X.functionKey))
+      continue;
+    if (X.sync != Sync::None || A.graph.protectedBy.count(X.functionKey))
+      continue;
+    for (const Resolved &R : resolve(X.target, A.aliases))
+      Called[R.varKey].insert(X.method);
+  }
+  for (const auto &[Key, Methods] : Called) {
+    auto It = P.variables.find(Key);
+    // A class listed as a synchronization type is meant to be shared.
+    if (It == P.variables.end() || It->second.classKey.empty() || It->second.isSyncPrimitive)
+      continue;
+    const SharedVariable &V = It->second;
+    HandlerInstance H;
+    H.classKey = V.classKey;
+    bool Meyers = V.kind == VarKind::FunctionLocalStatic;
+    H.how = Meyers ? "meyers" : "global";
+    H.detail = std::string(Meyers                                 ? "Meyers singleton '"
+                           : V.kind == VarKind::StaticMember ? "static member '"
+                                                             : "global instance '") +
+               V.name + "', whose methods are called at run time";
+    H.location = V.location;
+    H.entries.assign(Methods.begin(), Methods.end());
+    ByClass[H.classKey].push_back(std::move(H));
+  }
+}
+
+/// The program's functions and calls, indexed for walking a class.
+struct ClassIndex {
+  explicit ClassIndex(const ProgramFacts &P) : P(P) {
+    for (const auto &[K, F] : P.functions) {
+      if (!F.memberOf.empty())
+        Members[F.memberOf].push_back(&F);
+      if (std::string Outer = enclosingOfLambda(K); !Outer.empty())
+        Lambdas[Outer].push_back(K);
+    }
+    for (const CallEdge &E : P.edges) {
+      Callees[E.caller].push_back(&E);
+      Callers[E.callee].push_back(&E);
+    }
+  }
+  std::string memberOf(const std::string &K) const {
+    auto It = P.functions.find(K);
+    return It == P.functions.end() ? std::string() : It->second.memberOf;
+  }
+  bool isStructor(const std::string &K) const {
+    auto It = P.functions.find(K);
+    return It != P.functions.end() && It->second.isStructor;
+  }
+  template <typename M> static const typename M::mapped_type &at(const M &Map, const std::string &K) {
+    static const typename M::mapped_type Empty;
+    auto It = Map.find(K);
+    return It == Map.end() ? Empty : It->second;
+  }
+
+  const ProgramFacts &P;
+  std::map<std::string, std::vector<const Function *>> Members;
+  std::map<std::string, std::vector<std::string>> Lambdas; // function -> lambdas defined in it
+  std::map<std::string, std::vector<const CallEdge *>> Callees, Callers;
+};
+
+/// The functions that serve requests on instances Hs of a class whose
+/// family (itself and its bases) is Family: the entry points the framework
+/// calls and what they reach inside the family.
+std::set<std::string> servingFunctions(const ProgramAnalysis &A, const ClassIndex &Index,
+                                       const std::vector<HandlerInstance> &Hs, const std::set<std::string> &Family) {
+  std::set<std::string> Reach;
+  std::vector<std::string> Work;
+  auto Enter = [&](const std::string &K) {
+    if (!A.graph.initialization.count(K) && Reach.insert(K).second)
+      Work.push_back(K);
+  };
+  for (const HandlerInstance &H : Hs) {
+    for (const std::string &K : H.entries)
+      Enter(K);
+    if (H.entryRule.empty())
+      continue;
+    for (const std::string &C : Family)
+      for (const Function *F : ClassIndex::at(Index.Members, C)) {
+        bool Fits = H.entryRule == "call-operators" ? F->isCallOperator : F->isPublic;
+        // A public init() that only the constructor calls is construction.
+        const auto &In = ClassIndex::at(Index.Callers, F->key);
+        bool OnlyFromStructors = !In.empty() && std::all_of(In.begin(), In.end(), [&](const CallEdge *E) {
+          return Index.isStructor(E->caller) && Family.count(Index.memberOf(E->caller));
+        });
+        if (Fits && !OnlyFromStructors)
+          Enter(F->key);
+      }
+  }
+  while (!Work.empty()) {
+    std::string K = std::move(Work.back());
+    Work.pop_back();
+    for (const CallEdge *E : ClassIndex::at(Index.Callees, K))
+      if (E->sync == Sync::None && Family.count(Index.memberOf(E->callee)) && !Index.isStructor(E->callee))
+        Enter(E->callee);
+    for (const std::string &L : ClassIndex::at(Index.Lambdas, K))
+      Enter(L);
+  }
+  return Reach;
+}
+
+Finding handlerFinding(const ProgramFacts &P, const std::string &ClassKey, const std::vector<HandlerInstance> &Hs,
+                       std::vector<Evidence> Writes) {
+  foldInstantiations(Writes);
+  auto CI = P.classes.find(ClassKey);
+  Finding F;
+  F.key = ClassKey;
+  F.check = "sharedstate-singleton-handler";
+  F.kind = "singleton-handler";
+  F.id = fingerprint(F.check, ClassKey);
+  F.category = 3;
+  F.verdict = Verdict::NotThreadSafe;
+  for (const HandlerInstance &H : Hs)
+    F.instances.push_back({H.how, H.detail, H.location});
+  std::sort(F.instances.begin(), F.instances.end(), [](const Instance &A, const Instance &B) {
+    return std::tie(A.location, A.how, A.detail) < std::tie(B.location, B.how, B.detail);
+  });
+  F.instances.erase(std::unique(F.instances.begin(), F.instances.end()), F.instances.end());
+  F.symbol = CI != P.classes.end() ? CI->second.name : ClassKey;
+  F.type = F.symbol;
+  F.location = CI != P.classes.end() && CI->second.location.valid() ? CI->second.location
+                                                                     : F.instances.front().location;
+  std::vector<std::string> Fields;
+  for (const Evidence &E : Writes)
+    if (std::find(Fields.begin(), Fields.end(), E.field) == Fields.end())
+      Fields.push_back(E.field);
+  F.message = singletonHandlerMessage(F.symbol, F.instances, Fields);
+  F.evidence = std::move(Writes);
+  return F;
+}
+
+} // namespace
+
+std::vector<Finding> singletonHandlerFindings(const ProgramAnalysis &A) {
+  const ProgramFacts &P = A.program;
+  std::map<std::string, std::vector<HandlerInstance>> ByClass;
+  for (const HandlerInstance &H : P.handlerInstances)
+    ByClass[H.classKey].push_back(H);
+  variableInstances(A, ByClass);
+  if (ByClass.empty())
+    return {};
+  const ClassIndex Index(P);
+  std::vector<Finding> Out;
+  for (const auto &[ClassKey, Hs] : ByClass) {
+    std::set<std::string> Family{ClassKey};
+    if (auto CI = P.classes.find(ClassKey); CI != P.classes.end())
+      Family.insert(CI->second.bases.begin(), CI->second.bases.end());
+    const std::set<std::string> Serving = servingFunctions(A, Index, Hs, Family);
+    std::vector<Evidence> Writes;
+    for (const Access &W : P.memberWrites) {
+      if (!Family.count(W.target.varKey) || !Serving.count(W.functionKey) || W.sync != Sync::None ||
+          A.graph.protectedBy.count(W.functionKey))
+        continue;
+      Evidence E;
+      E.what = W.what;
+      E.location = W.location;
+      E.function = W.functionName;
+      E.phase = Phase::Runtime;
+      E.detail = W.detail;
+      E.field = W.field;
+      Writes.push_back(std::move(E));
+    }
+    if (!Writes.empty())
+      Out.push_back(handlerFinding(P, ClassKey, Hs, std::move(Writes)));
+  }
+  return Out;
+}
+
+} // namespace sharedstate
