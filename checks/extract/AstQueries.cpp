@@ -1,0 +1,96 @@
+// See AstQueries.h.
+#include "extract/AstQueries.h"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
+#include <clang/AST/Expr.h>
+
+#include <algorithm>
+
+namespace sharedstate::extract {
+
+using namespace clang;
+
+const Expr *ignoreTransparent(const Expr *E) { return E ? E->IgnoreParenImpCasts() : nullptr; }
+
+bool isPointerToMutable(QualType T) {
+  if (const auto *P = T->getAs<PointerType>())
+    return !P->getPointeeType().isConstQualified() && !P->getPointeeType()->isFunctionType();
+  return false;
+}
+
+bool isMutableLValueRef(QualType T) {
+  if (const auto *R = T->getAs<LValueReferenceType>())
+    return !R->getPointeeType().isConstQualified();
+  return false;
+}
+
+bool isMutableReference(QualType T) {
+  return T->isReferenceType() && !T.getNonReferenceType().isConstQualified();
+}
+
+bool isPointerLikeClass(QualType T) {
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  ASTContext &Ctx = RD->getASTContext();
+  for (OverloadedOperatorKind K : {OO_Star, OO_Arrow})
+    if (!RD->lookup(Ctx.DeclarationNames.getCXXOperatorName(K)).empty())
+      return true;
+  return false;
+}
+
+bool isAssignmentOperator(OverloadedOperatorKind K) {
+  switch (K) {
+  case OO_Equal:
+  case OO_PlusEqual:
+  case OO_MinusEqual:
+  case OO_StarEqual:
+  case OO_SlashEqual:
+  case OO_PercentEqual:
+  case OO_CaretEqual:
+  case OO_AmpEqual:
+  case OO_PipeEqual:
+  case OO_LessLessEqual:
+  case OO_GreaterGreaterEqual:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool isStdFunction(const FunctionDecl *F, std::initializer_list<llvm::StringRef> Names) {
+  if (!F || !F->isInStdNamespace() || !F->getDeclName().isIdentifier())
+    return false;
+  for (llvm::StringRef N : Names)
+    if (F->getName() == N)
+      return true;
+  return false;
+}
+
+bool isStdFunctionType(QualType T) {
+  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  return RD && RD->isInStdNamespace() && RD->getDeclName().isIdentifier() &&
+         (RD->getName() == "function" || RD->getName() == "move_only_function" ||
+          RD->getName() == "copyable_function");
+}
+
+bool isForwardingReference(const FunctionDecl *F, unsigned Param) {
+  const FunctionTemplateDecl *Primary = F ? F->getPrimaryTemplate() : nullptr;
+  const FunctionDecl *Pattern = Primary ? Primary->getTemplatedDecl() : nullptr;
+  if (!Pattern || Pattern->getNumParams() == 0)
+    return false;
+  // Arguments past the last parameter belong to a trailing pack (Args&&...).
+  unsigned Last = Pattern->getNumParams() - 1;
+  if (Param > Last && !Pattern->getParamDecl(Last)->isParameterPack())
+    return false;
+  QualType T = Pattern->getParamDecl(std::min(Param, Last))->getType();
+  if (const auto *Pack = T->getAs<PackExpansionType>())
+    T = Pack->getPattern();
+  if (const auto *R = T->getAs<RValueReferenceType>())
+    return !R->getPointeeType().isConstQualified() && R->getPointeeType()->isTemplateTypeParmType();
+  return false;
+}
+
+} // namespace sharedstate::extract

@@ -1,0 +1,43 @@
+// Small questions about Clang types and declarations that several concerns
+// of the extraction ask: is this a pointer to something writable, a
+// forwarding reference, an iterator-like class, std::move?
+#pragma once
+
+#include <clang/AST/OperationKinds.h>
+#include <clang/AST/Type.h>
+#include <clang/Basic/OperatorKinds.h>
+#include <llvm/ADT/StringRef.h>
+
+#include <initializer_list>
+
+namespace clang {
+class Expr;
+class FunctionDecl;
+} // namespace clang
+
+namespace sharedstate::extract {
+
+const clang::Expr *ignoreTransparent(const clang::Expr *E);
+
+/// T* with T neither const nor a function type.
+bool isPointerToMutable(clang::QualType T);
+/// T& with T not const.
+bool isMutableLValueRef(clang::QualType T);
+/// T& or T&& to non-const: a forwarding reference after deduction.
+bool isMutableReference(clang::QualType T);
+/// Iterators, smart pointers, optional: classes you write through
+/// (they declare operator* or operator->).
+bool isPointerLikeClass(clang::QualType T);
+/// =, +=, ... as an overloaded operator.
+bool isAssignmentOperator(clang::OverloadedOperatorKind K);
+
+/// F is std::<one of Names>.
+bool isStdFunction(const clang::FunctionDecl *F, std::initializer_list<llvm::StringRef> Names);
+/// std::function and its C++23 siblings.
+bool isStdFunctionType(clang::QualType T);
+
+/// Parameter Param of F is a forwarding reference (template T&&, also in a
+/// trailing pack): whether it writes depends on the callee's body.
+bool isForwardingReference(const clang::FunctionDecl *F, unsigned Param);
+
+} // namespace sharedstate::extract

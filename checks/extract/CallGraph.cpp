@@ -1,0 +1,114 @@
+// Functions, call edges and contexts (see CallGraph.h).
+#include "extract/CallGraph.h"
+
+#include "extract/TUContext.h"
+
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/ExprCXX.h>
+
+#include <algorithm>
+
+namespace sharedstate::extract {
+
+using namespace clang;
+
+Function &CallGraph::function(const FunctionDecl *FD) {
+  std::string Key = TU.ids.functionKey(FD);
+  auto It = Functions.find(Key);
+  if (It == Functions.end()) {
+    Function F;
+    F.key = Key;
+    F.name = TU.ids.functionName(FD);
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && !MD->isStatic() && !MD->getParent()->isLambda()) {
+      F.memberOf = TU.ids.declKey(MD->getParent());
+      F.isStructor = isa<CXXConstructorDecl, CXXDestructorDecl>(MD);
+      F.isCallOperator = MD->getOverloadedOperator() == OO_Call;
+      F.isPublic = MD->getAccess() == AS_public && !F.isStructor && !MD->isCopyAssignmentOperator() &&
+                   !MD->isMoveAssignmentOperator();
+    }
+    It = Functions.emplace(Key, std::move(F)).first;
+  }
+  return It->second;
+}
+
+Context CallGraph::contextAt(size_t I) {
+  const Ancestors &Stack = TU.stack;
+  for (size_t J = I + 1; J-- > 0;) {
+    const Frame &F = Stack[J];
+    if (const auto *L = dyn_cast_or_null<LambdaExpr>(F.S)) {
+      const CXXMethodDecl *Op = L->getCallOperator();
+      return {TU.ids.functionKey(Op), function(Op).name, Op};
+    }
+    if (!F.D)
+      continue;
+    if (const auto *FD = dyn_cast<FunctionDecl>(F.D))
+      return {TU.ids.functionKey(FD), function(FD).name, FD};
+    if (const auto *V = dyn_cast<VarDecl>(F.D); V && V->hasGlobalStorage()) {
+      std::string Key = TU.ids.initializerKey(V);
+      auto It = Functions.find(Key);
+      if (It == Functions.end()) {
+        Function Fn;
+        Fn.key = Key;
+        Fn.name = "(initializer of " + TU.ids.variableName(TU.ids.canonicalVariable(V)) + ")";
+        // thread_local initializers run in each thread, at run time.
+        Fn.isInitializer = V->getTLSKind() == VarDecl::TLS_None;
+        It = Functions.emplace(Key, std::move(Fn)).first;
+      }
+      return {Key, It->second.name, nullptr};
+    }
+    if (const auto *FD = dyn_cast<FieldDecl>(F.D)) {
+      std::string Key = "dmi:" + TU.ids.declKey(FD->getParent());
+      Function &Fn = Functions[Key];
+      Fn.key = Key;
+      Fn.name = "(member initializers of " + FD->getParent()->getNameAsString() + ")";
+      return {Key, Fn.name, nullptr};
+    }
+  }
+  return {"<none>", "(unknown)", nullptr};
+}
+
+void CallGraph::addEdge(const FunctionDecl *Callee) {
+  size_t I = TU.stack.top();
+  Context C = contextAt(I);
+  Edges.insert({C.key, TU.ids.functionKey(Callee), TU.locks.syncAt(I)});
+}
+
+void CallGraph::visitFunctionDecl(const FunctionDecl *FD) {
+  if (!FD->doesThisDeclarationHaveABody())
+    return;
+  Function &F = function(FD);
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  F.isEntry = F.isEntry || FD->isMain() || (MD && MD->isVirtual());
+}
+
+void CallGraph::visitDeclRef(const DeclRefExpr *E) {
+  if (const auto *FD = dyn_cast<FunctionDecl>(E->getDecl()))
+    if (!TU.stack.isDirectCallee(E) && !TU.ids.inSystemHeader(FD->getLocation()))
+      function(FD).isEntry = true; // its address escapes: callable from anywhere
+}
+
+void CallGraph::visitConstruct(const CXXConstructExpr *E) {
+  const CXXConstructorDecl *Ctor = E->getConstructor();
+  if (!Ctor || TU.ids.inSystemHeader(Ctor->getLocation()))
+    return;
+  addEdge(Ctor);
+  // In-class member initializers run inside the constructor.
+  const CXXRecordDecl *RD = Ctor->getParent();
+  for (const FieldDecl *FD : RD->fields())
+    if (FD->hasInClassInitializer()) {
+      Edges.insert({TU.ids.functionKey(Ctor), "dmi:" + TU.ids.declKey(RD), Sync::None});
+      break;
+    }
+}
+
+void CallGraph::visitLambda(const LambdaExpr *E) { function(E->getCallOperator()); }
+
+void CallGraph::emit(TUFacts &Out) {
+  for (auto &Entry : Functions)
+    Out.functions.push_back(std::move(Entry.second));
+  Out.edges.assign(Edges.begin(), Edges.end());
+  std::sort(Out.functions.begin(), Out.functions.end(),
+            [](const Function &A, const Function &B) { return A.key < B.key; });
+}
+
+} // namespace sharedstate::extract

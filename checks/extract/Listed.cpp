@@ -1,0 +1,94 @@
+// Looking types and calls up in the option lists (see Listed.h).
+#include "extract/Listed.h"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Attr.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
+
+namespace sharedstate::extract {
+
+using namespace clang;
+
+Listed::Listed(ASTContext &Ctx, const AnalysisOptions &Opts, const PrintingPolicy &Policy)
+    : Ctx(Ctx), Opts(Opts), Policy(Policy) {
+  for (const auto *List : {&Opts.syncTypes, &Opts.lockGuardTypes, &Opts.sharedLockGuardTypes, &Opts.onceFunctions,
+                           &Opts.lockFunctions, &Opts.sharedLockFunctions, &Opts.unlockFunctions,
+                           &Opts.handlerBaseClasses, &Opts.registrationFunctions, &Opts.singletonAccessors})
+    for (const std::string &N : *List)
+      Names[List].insert(N);
+}
+
+bool Listed::has(const std::vector<std::string> &List, const std::string &Name) const {
+  auto It = Names.find(&List);
+  return It != Names.end() && It->second.count(Name);
+}
+
+void Listed::printListName(const CXXRecordDecl *RD, llvm::raw_ostream &OS) const {
+  const NamedDecl *Named = RD;
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+    Named = Spec->getSpecializedTemplate();
+  Named->printQualifiedName(OS, Policy);
+}
+
+std::optional<std::string> Listed::classIn(QualType T, const std::vector<std::string> &List) const {
+  T = Ctx.getBaseElementType(T.getNonReferenceType());
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return std::nullopt;
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  printListName(RD, OS);
+  OS.flush();
+  if (has(List, Name))
+    return Name;
+  return std::nullopt;
+}
+
+std::optional<std::string> Listed::syncType(QualType T) const {
+  if (auto Name = classIn(T, Opts.syncTypes))
+    return Name;
+  // C types are known by their typedef: pthread_mutex_t, pthread_spinlock_t.
+  for (QualType Cur = Ctx.getBaseElementType(T.getNonReferenceType());;) {
+    if (const auto *TT = Cur->getAs<TypedefType>()) {
+      std::string Name = TT->getDecl()->getQualifiedNameAsString();
+      if (has(Opts.syncTypes, Name))
+        return Name;
+      Cur = TT->getDecl()->getUnderlyingType();
+      continue;
+    }
+    break;
+  }
+  if (const auto *RD = Ctx.getBaseElementType(T.getNonReferenceType())->getAsCXXRecordDecl();
+      RD && RD->hasAttr<CapabilityAttr>())
+    return RD->getQualifiedNameAsString();
+  return std::nullopt;
+}
+
+bool Listed::hasSyncMember(QualType T) const {
+  const auto *RD = Ctx.getBaseElementType(T.getNonReferenceType())->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  for (const FieldDecl *F : RD->fields())
+    if (syncType(F->getType()) || (F->getType()->getAsCXXRecordDecl() != RD && hasSyncMember(F->getType())))
+      return true;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (hasSyncMember(B.getType()))
+      return true;
+  return false;
+}
+
+std::string Listed::listName(const FunctionDecl *F) const {
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(F)) {
+    printListName(MD->getParent(), OS);
+    OS << "::";
+    F->printName(OS, Policy);
+  } else {
+    F->printQualifiedName(OS, Policy);
+  }
+  return OS.str();
+}
+
+} // namespace sharedstate::extract

@@ -1,0 +1,63 @@
+// Listed: what the option lists (facts/Options.h) say about a type or a call.
+//
+// The lists name classes and functions the way users write them: qualified,
+// without inline namespaces and without template arguments
+// (`std::lock_guard`, `httplib::Server::Get`). This is the one place that
+// turns a Clang type or declaration into that spelling and looks it up, so
+// every concern agrees on what "listed" means.
+#pragma once
+
+#include "facts/Options.h"
+
+#include <clang/AST/PrettyPrinter.h>
+#include <clang/AST/Type.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class CXXRecordDecl;
+class FunctionDecl;
+} // namespace clang
+
+namespace sharedstate::extract {
+
+class Listed {
+public:
+  Listed(clang::ASTContext &Ctx, const AnalysisOptions &Opts, const clang::PrintingPolicy &Policy);
+
+  /// Whether Name is in List (one of Opts' lists).
+  bool has(const std::vector<std::string> &List, const std::string &Name) const;
+
+  /// The qualified name of T's class (template) if it is in List.
+  std::optional<std::string> classIn(clang::QualType T, const std::vector<std::string> &List) const;
+
+  /// A synchronization type: listed in SyncTypes (classes, or C typedefs
+  /// such as pthread_mutex_t), or declared a capability for clang's
+  /// thread-safety analysis (`class __attribute__((capability("mutex")))`).
+  std::optional<std::string> syncType(clang::QualType T) const;
+
+  /// A class with a synchronization object among its fields (or its
+  /// bases'): it cannot be made const, whatever else is written.
+  bool hasSyncMember(clang::QualType T) const;
+
+  /// F's qualified name as the lists spell it: no template arguments,
+  /// neither the function's nor its class's (crow::TaggedRule::operator()).
+  std::string listName(const clang::FunctionDecl *F) const;
+
+  /// RD's qualified name as the lists spell it: a specialization by its
+  /// template's name.
+  void printListName(const clang::CXXRecordDecl *RD, llvm::raw_ostream &OS) const;
+
+private:
+  clang::ASTContext &Ctx;
+  const AnalysisOptions &Opts;
+  const clang::PrintingPolicy &Policy;
+  std::map<const std::vector<std::string> *, std::set<std::string>> Names;
+};
+
+} // namespace sharedstate::extract
