@@ -29,10 +29,8 @@ bool within(const SourceLocation &L, const SourceLocation &Begin, const SourceLo
 /// The variables a check tests: the variable itself, or for
 /// `registry().items.empty()` the variables the function hands out.
 std::vector<std::string> testedVariables(const GuardedCheck &G, const AliasIndex &Aliases) {
-  if (G.varKey.rfind("callee:", 0) != 0)
-    return {G.varKey};
   std::vector<std::string> Tested;
-  for (const Resolved &R : resolve(AccessTarget{"", G.varKey.substr(7)}, Aliases))
+  for (const Resolved &R : resolve(G.target, Aliases))
     Tested.push_back(R.varKey);
   return Tested;
 }
@@ -109,11 +107,11 @@ Finding lazyInitFinding(const GuardedCheck &G, const SharedVariable &V, int Ordi
 std::vector<Finding> lazyInitFindings(const ProgramAnalysis &A) {
   const ProgramFacts &P = A.program;
   std::vector<Finding> Out;
-  std::map<std::string, int> Ordinal; // checks of one variable in one function
+  std::map<std::pair<AccessTarget, std::string>, int> Ordinal; // checks of one target in one function
   for (const GuardedCheck &G : P.guardedChecks) {
     // Numbered before any check is skipped, so that a check that becomes
     // safe does not hand its id to the next one.
-    int N = Ordinal[G.varKey + "\n" + G.functionKey]++;
+    int N = Ordinal[{G.target, G.functionKey}]++;
     // A check made under a lock, its own or one every caller holds.
     bool Locked = G.sync != Sync::None || A.graph.protectedBy.count(G.functionKey);
     bool Skip = (Locked && !G.doubleChecked) || A.graph.initialization.count(G.functionKey);

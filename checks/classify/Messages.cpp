@@ -103,6 +103,58 @@ std::string lazyInitMessage(LazyShape Shape, const SharedVariable &V) {
 
 std::string checkDetail(CheckKind Kind) { return std::string("tests that it is unset (") + toString(Kind) + ")"; }
 
+namespace {
+/// How a registration call holds its argument, as a noun phrase.
+std::string heldPhrase(const HandlerInstance &H) {
+  const std::string &S = H.subject;
+  switch (H.held) {
+  case HeldAs::ThisCaptured:
+    return "'this' captured by a handler";
+  case HeldAs::CapturedByReference:
+    return "'" + S + "' captured by reference by a handler";
+  case HeldAs::CapturedByCopy:
+    return "'" + S + "' captured by copy by a handler";
+  case HeldAs::StdRef:
+    return "std::ref(" + S + ")";
+  case HeldAs::StdCref:
+    return "std::cref(" + S + ")";
+  case HeldAs::MemberFunction:
+    return "member function '" + S + "'";
+  case HeldAs::This:
+    return "'this'";
+  case HeldAs::Pointer:
+    return "a pointer (" + S + ")";
+  case HeldAs::SmartPointer:
+    return "a smart pointer (" + S + ")";
+  case HeldAs::Object:
+    return S + " (kept by reference or as one copy)";
+  }
+  return S;
+}
+} // namespace
+
+std::string instanceDetail(const HandlerInstance &H) {
+  switch (H.kind) {
+  case InstanceKind::Controller:
+    return "derives from " + H.via + ", which the framework instantiates once";
+  case InstanceKind::Registration:
+    return heldPhrase(H) + " registered with '" + H.via + "'";
+  case InstanceKind::Accessor:
+    return "returned by '" + H.via + "', which hands out the process's one instance";
+  case InstanceKind::Global:
+  case InstanceKind::Meyers:
+    return "'" + H.subject + "'";
+  }
+  return H.via;
+}
+
+std::string variableInstanceDetail(const SharedVariable &V) {
+  const char *What = V.kind == VarKind::FunctionLocalStatic ? "Meyers singleton '"
+                     : V.kind == VarKind::StaticMember      ? "static member '"
+                                                            : "global instance '";
+  return What + V.name + "', whose methods are called at run time";
+}
+
 std::string singletonHandlerMessage(const std::string &Name, const std::vector<Instance> &Instances,
                                     const std::vector<std::string> &Fields) {
   return "'" + Name + "' has one instance per process (" + Instances.front().detail + ") and writes " +

@@ -30,6 +30,12 @@ std::string lazyInitMessage(LazyShape Shape, const SharedVariable &V);
 /// The detail of the evidence that is the lazy-initialization check itself.
 std::string checkDetail(CheckKind Kind);
 
+/// Why one instance of a class serves every request, as the evidence says
+/// it: "std::ref(handler) registered with 'httplib::Server::Get'".
+std::string instanceDetail(const HandlerInstance &H);
+/// The same for a global, static member or Meyers instance V.
+std::string variableInstanceDetail(const SharedVariable &V);
+
 /// The message of a singleton-handler finding: the class, why it has one
 /// instance (the first instance's detail) and the fields it writes.
 std::string singletonHandlerMessage(const std::string &Name, const std::vector<Instance> &Instances,

@@ -6,31 +6,31 @@
 namespace sharedstate {
 
 namespace {
-void resolveInto(const AccessTarget &T, bool Whole, const AliasIndex &Aliases, std::set<std::string> &Visiting,
+void resolveInto(const AccessTarget &T, bool Whole, const AliasIndex &Aliases, std::set<AccessTarget> &Visiting,
                  std::vector<Resolved> &Out) {
-  if (!T.varKey.empty()) {
-    Out.push_back({T.varKey, Whole});
+  if (T.isVariable()) {
+    Out.push_back({T.key, Whole});
     return;
   }
-  if (!Visiting.insert(T.calleeKey).second)
+  if (!Visiting.insert(T).second)
     return; // recursion through mutually returning functions
-  auto [B, E] = Aliases.equal_range(T.calleeKey);
+  auto [B, E] = Aliases.equal_range(T);
   for (auto It = B; It != E; ++It)
     resolveInto(It->second->target, Whole && It->second->whole, Aliases, Visiting, Out);
-  Visiting.erase(T.calleeKey);
+  Visiting.erase(T);
 }
 } // namespace
 
 AliasIndex indexAliases(const ProgramFacts &P) {
   AliasIndex Index;
   for (const ReturnAlias &R : P.returnAliases)
-    Index.emplace(R.functionKey, &R);
+    Index.emplace(R.alias, &R);
   return Index;
 }
 
 std::vector<Resolved> resolve(const AccessTarget &T, const AliasIndex &Aliases) {
   std::vector<Resolved> Out;
-  std::set<std::string> Visiting;
+  std::set<AccessTarget> Visiting;
   resolveInto(T, true, Aliases, Visiting, Out);
   return Out;
 }

@@ -24,8 +24,8 @@ struct Resolved {
   bool whole = true;
 };
 
-/// ReturnAlias facts by the function (or parameter) key they describe.
-using AliasIndex = std::multimap<std::string, const ReturnAlias *>;
+/// ReturnAlias facts by the call result or parameter they describe.
+using AliasIndex = std::multimap<AccessTarget, const ReturnAlias *>;
 AliasIndex indexAliases(const ProgramFacts &);
 
 /// The variables T stands for: itself, or what the function it names hands

@@ -24,8 +24,8 @@ namespace {
 std::set<std::string> borrowedVariables(const ProgramFacts &P) {
   std::set<std::string> Borrowed = P.borrowed;
   for (const ReturnAlias &R : P.returnAliases)
-    if (!R.target.varKey.empty() && R.functionKey.rfind("param:", 0) != 0)
-      Borrowed.insert(R.target.varKey);
+    if (R.target.isVariable() && R.alias.kind == AccessTarget::Kind::CallResult)
+      Borrowed.insert(R.target.key);
   return Borrowed;
 }
 

@@ -21,18 +21,23 @@ namespace sharedstate {
 
 namespace {
 
-/// The function a lambda is defined in, from its key
-/// ("lambda:<enclosing>#<index>@<file>"), or "" for other functions.
-std::string enclosingOfLambda(const std::string &Key) {
-  if (Key.rfind("lambda:", 0) != 0)
-    return "";
-  size_t Hash = Key.rfind('#');
-  return Hash == std::string::npos ? "" : Key.substr(7, Hash - 7);
+/// One reason one instance serves every request, as the finding shows it,
+/// with the functions the framework calls on it.
+struct Serving {
+  Instance shown;
+  std::vector<std::string> entries;
+  EntryRule rule = EntryRule::Entries;
+};
+using ServingByClass = std::map<std::string, std::vector<Serving>>;
+
+void factInstances(const ProgramFacts &P, ServingByClass &ByClass) {
+  for (const HandlerInstance &H : P.handlerInstances)
+    ByClass[H.classKey].push_back({{toString(H.kind), instanceDetail(H), H.location}, H.entries, H.entryRule});
 }
 
 /// Global instances and Meyers singletons of user classes: the methods
 /// called on them at run time, outside any lock, are their entry points.
-void variableInstances(const ProgramAnalysis &A, std::map<std::string, std::vector<HandlerInstance>> &ByClass) {
+void variableInstances(const ProgramAnalysis &A, ServingByClass &ByClass) {
   const ProgramFacts &P = A.program;
   std::map<std::string, std::set<std::string>> Called; // variable -> methods
   for (const Access &X : P.accesses) {
@@ -49,17 +54,9 @@ void variableInstances(const ProgramAnalysis &A, std::map<std::string, std::vect
     if (It == P.variables.end() || It->second.classKey.empty() || It->second.isSyncPrimitive)
       continue;
     const SharedVariable &V = It->second;
-    HandlerInstance H;
-    H.classKey = V.classKey;
-    bool Meyers = V.kind == VarKind::FunctionLocalStatic;
-    H.how = Meyers ? "meyers" : "global";
-    H.detail = std::string(Meyers                                 ? "Meyers singleton '"
-                           : V.kind == VarKind::StaticMember ? "static member '"
-                                                             : "global instance '") +
-               V.name + "', whose methods are called at run time";
-    H.location = V.location;
-    H.entries.assign(Methods.begin(), Methods.end());
-    ByClass[H.classKey].push_back(std::move(H));
+    InstanceKind Kind = V.kind == VarKind::FunctionLocalStatic ? InstanceKind::Meyers : InstanceKind::Global;
+    ByClass[V.classKey].push_back(
+        {{toString(Kind), variableInstanceDetail(V), V.location}, {Methods.begin(), Methods.end()}, EntryRule::Entries});
   }
 }
 
@@ -69,8 +66,8 @@ struct ClassIndex {
     for (const auto &[K, F] : P.functions) {
       if (!F.memberOf.empty())
         Members[F.memberOf].push_back(&F);
-      if (std::string Outer = enclosingOfLambda(K); !Outer.empty())
-        Lambdas[Outer].push_back(K);
+      if (!F.enclosing.empty())
+        Lambdas[F.enclosing].push_back(K);
     }
     for (const CallEdge &E : P.edges) {
       Callees[E.caller].push_back(&E);
@@ -101,21 +98,21 @@ struct ClassIndex {
 /// family (itself and its bases) is Family: the entry points the framework
 /// calls and what they reach inside the family.
 std::set<std::string> servingFunctions(const ProgramAnalysis &A, const ClassIndex &Index,
-                                       const std::vector<HandlerInstance> &Hs, const std::set<std::string> &Family) {
+                                       const std::vector<Serving> &Hs, const std::set<std::string> &Family) {
   std::set<std::string> Reach;
   std::vector<std::string> Work;
   auto Enter = [&](const std::string &K) {
     if (!A.graph.initialization.count(K) && Reach.insert(K).second)
       Work.push_back(K);
   };
-  for (const HandlerInstance &H : Hs) {
+  for (const Serving &H : Hs) {
     for (const std::string &K : H.entries)
       Enter(K);
-    if (H.entryRule.empty())
+    if (H.rule == EntryRule::Entries)
       continue;
     for (const std::string &C : Family)
       for (const Function *F : ClassIndex::at(Index.Members, C)) {
-        bool Fits = H.entryRule == "call-operators" ? F->isCallOperator : F->isPublic;
+        bool Fits = H.rule == EntryRule::CallOperators ? F->isCallOperator : F->isPublic;
         // A public init() that only the constructor calls is construction.
         const auto &In = ClassIndex::at(Index.Callers, F->key);
         bool OnlyFromStructors = !In.empty() && std::all_of(In.begin(), In.end(), [&](const CallEdge *E) {
@@ -137,7 +134,7 @@ std::set<std::string> servingFunctions(const ProgramAnalysis &A, const ClassInde
   return Reach;
 }
 
-Finding handlerFinding(const ProgramFacts &P, const std::string &ClassKey, const std::vector<HandlerInstance> &Hs,
+Finding handlerFinding(const ProgramFacts &P, const std::string &ClassKey, const std::vector<Serving> &Hs,
                        std::vector<Evidence> Writes) {
   foldInstantiations(Writes);
   auto CI = P.classes.find(ClassKey);
@@ -148,8 +145,8 @@ Finding handlerFinding(const ProgramFacts &P, const std::string &ClassKey, const
   F.id = fingerprint(F.check, ClassKey);
   F.category = 3;
   F.verdict = Verdict::NotThreadSafe;
-  for (const HandlerInstance &H : Hs)
-    F.instances.push_back({H.how, H.detail, H.location});
+  for (const Serving &H : Hs)
+    F.instances.push_back(H.shown);
   std::sort(F.instances.begin(), F.instances.end(), [](const Instance &A, const Instance &B) {
     return std::tie(A.location, A.how, A.detail) < std::tie(B.location, B.how, B.detail);
   });
@@ -171,9 +168,8 @@ Finding handlerFinding(const ProgramFacts &P, const std::string &ClassKey, const
 
 std::vector<Finding> singletonHandlerFindings(const ProgramAnalysis &A) {
   const ProgramFacts &P = A.program;
-  std::map<std::string, std::vector<HandlerInstance>> ByClass;
-  for (const HandlerInstance &H : P.handlerInstances)
-    ByClass[H.classKey].push_back(H);
+  ServingByClass ByClass;
+  factInstances(P, ByClass);
   variableInstances(A, ByClass);
   if (ByClass.empty())
     return {};
@@ -186,7 +182,7 @@ std::vector<Finding> singletonHandlerFindings(const ProgramAnalysis &A) {
     const std::set<std::string> Serving = servingFunctions(A, Index, Hs, Family);
     std::vector<Evidence> Writes;
     for (const Access &W : P.memberWrites) {
-      if (!Family.count(W.target.varKey) || !Serving.count(W.functionKey) || W.sync != Sync::None ||
+      if (!Family.count(W.target.key) || !Serving.count(W.functionKey) || W.sync != Sync::None ||
           A.graph.protectedBy.count(W.functionKey))
         continue;
       Evidence E;

@@ -19,6 +19,7 @@ Function &CallGraph::function(const FunctionDecl *FD) {
     Function F;
     F.key = Key;
     F.name = TU.ids.functionName(FD);
+    F.enclosing = TU.ids.enclosingKey(FD);
     if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && !MD->isStatic() && !MD->getParent()->isLambda()) {
       F.memberOf = TU.ids.declKey(MD->getParent());
       F.isStructor = isa<CXXConstructorDecl, CXXDestructorDecl>(MD);

@@ -34,6 +34,10 @@ bool terminates(const Stmt *S) {
   return isa_and_nonnull<ReturnStmt, CXXThrowExpr, BreakStmt, ContinueStmt, GotoStmt>(S);
 }
 
+std::optional<AccessTarget> variableTarget(std::optional<std::string> Key) {
+  return Key ? std::optional<AccessTarget>(AccessTarget::variable(std::move(*Key))) : std::nullopt;
+}
+
 CheckKind valueCheck(const Expr *E) {
   return E->IgnoreParenImpCasts()->getType()->isBooleanType() ? CheckKind::Flag : CheckKind::Nullness;
 }
@@ -68,7 +72,7 @@ void GuardedChecks::visitIf(const IfStmt *If) {
   if (Parts.empty())
     return;
   GuardedCheck G;
-  G.varKey = T->varKey;
+  G.target = T->target;
   G.kind = T->kind;
   G.location = TU.ids.location(T->mention);
   Context C = TU.calls.contextAt(Stack.top());
@@ -87,28 +91,28 @@ void GuardedChecks::visitIf(const IfStmt *If) {
 /// The shared object an expression designates, directly or through its
 /// fields: a shared variable (`v`, `reg.items`, `reg_ptr->items`), or what
 /// a function returning a non-const reference hands out (`registry().items`,
-/// key "callee:<function>", resolved to variables in classification).
+/// a CallResult target, resolved to variables in classification).
 /// Synchronization objects are not checks: testing an atomic is how lazy
 /// initialization is done right.
-std::optional<std::string> GuardedChecks::sharedIn(const Expr *E) {
+std::optional<AccessTarget> GuardedChecks::sharedIn(const Expr *E) {
   E = E ? E->IgnoreParenImpCasts() : nullptr;
   if (!E || TU.listed.syncType(E->getType()))
     return std::nullopt;
   while (const auto *ME = dyn_cast<MemberExpr>(E)) {
     if (const auto *V = dyn_cast<VarDecl>(ME->getMemberDecl()))
-      return TU.variables.checkableKey(V); // a static member reached through an object
+      return variableTarget(TU.variables.checkableKey(V)); // a static member reached through an object
     if (!isa<FieldDecl>(ME->getMemberDecl()))
       return std::nullopt;
     E = ME->getBase()->IgnoreParenImpCasts();
   }
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
-      return TU.variables.checkableKey(V);
+      return variableTarget(TU.variables.checkableKey(V));
   if (const auto *Call = dyn_cast<CallExpr>(E))
     if (const FunctionDecl *F = Call->getDirectCallee();
         F && !TU.ids.inSystemHeader(F->getLocation()) &&
         (isMutableLValueRef(F->getReturnType()) || isPointerToMutable(F->getReturnType())))
-      return "callee:" + TU.ids.functionKey(F);
+      return AccessTarget::callResult(TU.ids.functionKey(F));
   return std::nullopt;
 }
 
@@ -145,7 +149,7 @@ std::optional<GuardedChecks::Tested> GuardedChecks::testedByCall(const Expr *Con
   const CXXMethodDecl *M = MC->getMethodDecl();
   if (!Subject || !M)
     return std::nullopt;
-  const std::string &Key = *Subject;
+  const AccessTarget &Key = *Subject;
   clang::SourceLocation L = MC->getImplicitObjectArgument()->getExprLoc();
   if (isa<CXXConversionDecl>(M))
     return Tested{Key, CheckKind::Nullness, false, L};
@@ -216,7 +220,7 @@ void GuardedChecks::scanRegion(const Stmt *S, const Tested &T, LockState Held, s
     if (const CXXConstructorDecl *F = CE->getConstructor(); F && !TU.ids.inSystemHeader(F->getLocation()))
       Callees.insert(TU.ids.functionKey(F));
   if (const auto *Inner = dyn_cast<IfStmt>(S); Inner && Held == LockState::Exclusive)
-    if (auto Again = testedVariable(Inner->getCond()); Again && Again->varKey == T.varKey)
+    if (auto Again = testedVariable(Inner->getCond()); Again && Again->target == T.target)
       DoubleChecked = true;
   if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
     for (const Stmt *Child : CS->body())

@@ -39,13 +39,13 @@ public:
 private:
   /// What a condition tests.
   struct Tested {
-    std::string varKey;
+    AccessTarget target;
     CheckKind kind;
     bool unsetWhenTrue;
     clang::SourceLocation mention;
   };
 
-  std::optional<std::string> sharedIn(const clang::Expr *E);
+  std::optional<AccessTarget> sharedIn(const clang::Expr *E);
   std::optional<Tested> testedVariable(const clang::Expr *Cond);
   std::optional<Tested> testedByCall(const clang::Expr *Cond);
   std::optional<Tested> testedByComparison(const clang::Expr *Cond);

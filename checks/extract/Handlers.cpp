@@ -70,10 +70,10 @@ void Handlers::visitRecord(const CXXRecordDecl *RD) {
   if (auto Base = listedBase(RD, 0)) {
     HandlerInstance H;
     H.classKey = TU.classes.note(RD);
-    H.how = "controller";
-    H.detail = "derives from " + *Base + ", which the framework instantiates once";
+    H.kind = InstanceKind::Controller;
+    H.via = *Base;
     H.location = TU.ids.location(RD->getLocation());
-    H.entryRule = "public-methods";
+    H.entryRule = EntryRule::PublicMethods;
     Instances.push_back(std::move(H));
   }
 }
@@ -115,10 +115,10 @@ void Handlers::accessorCall(const CallExpr *E, const std::string &Name) {
     return;
   HandlerInstance H;
   H.classKey = TU.classes.note(RD);
-  H.how = "accessor";
-  H.detail = "returned by '" + Name + "', which hands out the process's one instance";
+  H.kind = InstanceKind::Accessor;
+  H.via = Name;
   H.location = TU.ids.location(E->getBeginLoc());
-  H.entryRule = "public-methods";
+  H.entryRule = EntryRule::PublicMethods;
   Instances.push_back(std::move(H));
 }
 
@@ -138,19 +138,21 @@ void Handlers::registrationCall(const CallExpr *E, const FunctionDecl *Callee, c
   // and the object passed with it is the same instance, not another one.
   std::set<std::string> BoundClasses;
   for (const Registered &R : Found)
-    if (!R.entries.empty() && R.how.rfind("member function", 0) == 0)
+    if (!R.entries.empty() && R.held == HeldAs::MemberFunction)
       BoundClasses.insert(TU.ids.declKey(R.cls));
   for (Registered &R : Found) {
     if (R.entries.empty() && BoundClasses.count(TU.ids.declKey(R.cls)))
       continue;
     HandlerInstance H;
     H.classKey = TU.classes.note(R.cls);
-    H.how = "registration";
-    H.detail = R.how + " registered with '" + Name + "'";
+    H.kind = InstanceKind::Registration;
+    H.held = R.held;
+    H.subject = std::move(R.subject);
+    H.via = Name;
     H.location = TU.ids.location(R.where);
     H.entries = std::move(R.entries);
     if (H.entries.empty())
-      H.entryRule = hasCallOperator(R.cls) ? "call-operators" : "public-methods";
+      H.entryRule = hasCallOperator(R.cls) ? EntryRule::CallOperators : EntryRule::PublicMethods;
     Instances.push_back(std::move(H));
   }
 }
@@ -173,7 +175,8 @@ void Handlers::registeredIn(const Expr *A, std::vector<Registered> &Out, int Dep
     }
     if (isStdFunction(F, {"ref", "cref"}) && Call->getNumArgs() == 1) {
       if (const CXXRecordDecl *RD = TU.classes.instanceClass(Call->getArg(0)->getType()))
-        Out.push_back({RD, "std::" + F->getNameAsString() + "(" + spelled(Call->getArg(0)) + ")", A->getBeginLoc(), {}});
+        Out.push_back({RD, F->getName() == "ref" ? HeldAs::StdRef : HeldAs::StdCref, spelled(Call->getArg(0)),
+                       A->getBeginLoc(), {}});
       return;
     }
   }
@@ -182,19 +185,18 @@ void Handlers::registeredIn(const Expr *A, std::vector<Registered> &Out, int Dep
       if (const auto *M = dyn_cast<CXXMethodDecl>(DRE->getDecl()); M && !M->isStatic()) {
         const CXXRecordDecl *RD = M->getParent()->getDefinition();
         if (RD && !TU.ids.inSystemHeader(RD->getLocation()))
-          Out.push_back({RD, "member function '" + M->getNameAsString() + "'", A->getBeginLoc(),
-                         {TU.ids.functionKey(M)}});
+          Out.push_back({RD, HeldAs::MemberFunction, M->getNameAsString(), A->getBeginLoc(), {TU.ids.functionKey(M)}});
         return;
       }
   QualType T = A->getType();
   const CXXRecordDecl *RD = TU.classes.instanceClass(T);
   if (!RD)
     return;
-  std::string How = isa<CXXThisExpr>(A)             ? "'this'"
-                    : T->isPointerType()            ? "a pointer (" + spelled(A) + ")"
-                    : T->getAsCXXRecordDecl() != RD ? "a smart pointer (" + spelled(A) + ")"
-                                                    : spelled(A) + " (kept by reference or as one copy)";
-  Out.push_back({RD, How, A->getBeginLoc(), {}});
+  HeldAs Held = isa<CXXThisExpr>(A)             ? HeldAs::This
+                : T->isPointerType()            ? HeldAs::Pointer
+                : T->getAsCXXRecordDecl() != RD ? HeldAs::SmartPointer
+                                                : HeldAs::Object;
+  Out.push_back({RD, Held, Held == HeldAs::This ? std::string() : spelled(A), A->getBeginLoc(), {}});
 }
 
 /// A registered lambda keeps what it captures by reference or pointer (and
@@ -205,7 +207,7 @@ void Handlers::capturedBy(const Expr *E, std::vector<Registered> &Out) {
   for (const auto &[Capture, Init] : llvm::zip(L->captures(), L->capture_inits())) {
     if (Capture.capturesThis()) {
       if (const CXXRecordDecl *RD = Init ? TU.classes.instanceClass(Init->getType()) : nullptr)
-        Out.push_back({RD, "'this' captured by a handler", Capture.getLocation(), {Entry}});
+        Out.push_back({RD, HeldAs::ThisCaptured, "", Capture.getLocation(), {Entry}});
       continue;
     }
     if (!Capture.capturesVariable())
@@ -217,8 +219,7 @@ void Handlers::capturedBy(const Expr *E, std::vector<Registered> &Out) {
     // A copy of an object lives in the lambda: writable only if mutable.
     bool Shares = ByRef || T->isPointerType() || (RD && T->getAsCXXRecordDecl() != RD) || L->isMutable();
     if (RD && Shares)
-      Out.push_back({RD, "'" + V->getNameAsString() + "' captured " + (ByRef ? "by reference" : "by copy") +
-                             " by a handler",
+      Out.push_back({RD, ByRef ? HeldAs::CapturedByReference : HeldAs::CapturedByCopy, V->getNameAsString(),
                      Capture.getLocation(), {Entry}});
   }
 }

@@ -48,7 +48,8 @@ private:
   /// What one registered argument keeps alive.
   struct Registered {
     const clang::CXXRecordDecl *cls;
-    std::string how;
+    HeldAs held;
+    std::string subject;
     clang::SourceLocation where;
     std::vector<std::string> entries;
   };

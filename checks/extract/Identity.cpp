@@ -158,8 +158,16 @@ std::string Identity::functionKey(const FunctionDecl *FD) {
          relative(location(Closure->getLocation()).file);
 }
 
-std::string Identity::parameterKey(const FunctionDecl *F, unsigned Index) {
-  return "param:" + functionKey(F) + "#" + std::to_string(Index);
+std::string Identity::enclosingKey(const FunctionDecl *FD) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  if (!MD || !MD->getParent()->isLambda())
+    return "";
+  const CXXRecordDecl *Closure = MD->getParent();
+  const Decl *Context = Closure->getLambdaContextDecl();
+  if (!Context)
+    Context = dyn_cast_or_null<Decl>(Closure->getDeclContext());
+  const auto *F = dyn_cast_or_null<FunctionDecl>(Context);
+  return F ? functionKey(F) : "";
 }
 
 std::string Identity::initializerKey(const VarDecl *V) { return "init:" + variableKey(canonicalVariable(V)); }

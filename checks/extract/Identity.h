@@ -50,8 +50,9 @@ public:
   std::string variableKey(const clang::VarDecl *Canon);
   /// A lambda is keyed by where it lives and its index there.
   std::string functionKey(const clang::FunctionDecl *FD);
-  /// The I-th parameter of F, as the target of writes through it.
-  std::string parameterKey(const clang::FunctionDecl *F, unsigned Index);
+  /// For a lambda's call operator, the key of the function the lambda is
+  /// written in; "" for other functions and lambdas outside any function.
+  std::string enclosingKey(const clang::FunctionDecl *FD);
   /// The pseudo-function that is V's dynamic initializer.
   std::string initializerKey(const clang::VarDecl *V);
 

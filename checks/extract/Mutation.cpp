@@ -17,10 +17,6 @@ using namespace clang;
 
 namespace {
 
-/// Targets of the form "field:<USR>" stand for a data member of `this`:
-/// walked like a variable, recorded as a member write.
-bool isFieldTarget(const AccessTarget &T) { return T.varKey.rfind("field:", 0) == 0; }
-
 std::string quoted(const NamedDecl *D) { return D ? "'" + D->getNameAsString() + "'" : std::string("a call"); }
 
 /// What a raw or shared pointer member points to is shared with someone
@@ -53,7 +49,7 @@ void Mutation::visitDeclRef(const DeclRefExpr *E) {
     // writes to whatever the call sites passed (see argument()).
     if (const auto *F = dyn_cast_or_null<FunctionDecl>(P->getDeclContext());
         F && isMutableReference(P->getType()) && isForwardingReference(F, P->getFunctionScopeIndex()))
-      follow(AccessTarget{"", TU.ids.parameterKey(F, P->getFunctionScopeIndex())}, State::Object, true);
+      follow({AccessTarget::parameter(TU.ids.functionKey(F), P->getFunctionScopeIndex()), ""}, State::Object, true);
     return;
   }
   if (const auto *V = dyn_cast<VarDecl>(E->getDecl())) {
@@ -61,7 +57,7 @@ void Mutation::visitDeclRef(const DeclRefExpr *E) {
       followShared(V);
     } else if (auto It = Aliases.find(V); It != Aliases.end()) {
       LocalAlias A = It->second; // copy: follow() may add aliases
-      follow(A.target, A.state, A.whole);
+      follow(A.subject, A.state, A.whole);
     }
   } else if (const auto *B = dyn_cast<BindingDecl>(E->getDecl())) {
     // `auto &[key, value] = *it;`: a binding names a part of the object
@@ -69,7 +65,7 @@ void Mutation::visitDeclRef(const DeclRefExpr *E) {
     if (const auto *DD = dyn_cast_or_null<VarDecl>(B->getDecomposedDecl()))
       if (auto It = Aliases.find(DD); It != Aliases.end() && It->second.state == State::Object) {
         LocalAlias A = It->second;
-        follow(A.target, State::Object, false);
+        follow(A.subject, State::Object, false);
       }
   }
 }
@@ -85,15 +81,15 @@ void Mutation::visitMember(const MemberExpr *E) {
 void Mutation::visitCallResult(const FunctionDecl *Callee) {
   QualType R = Callee->getReturnType();
   if (isMutableLValueRef(R))
-    follow(AccessTarget{"", TU.ids.functionKey(Callee)}, State::Object, true);
+    follow({AccessTarget::callResult(TU.ids.functionKey(Callee)), ""}, State::Object, true);
   else if (isPointerToMutable(R))
-    follow(AccessTarget{"", TU.ids.functionKey(Callee)}, State::Pointer, true);
+    follow({AccessTarget::callResult(TU.ids.functionKey(Callee)), ""}, State::Pointer, true);
 }
 
 /// The mention on top of the stack names shared variable V: list V and
 /// follow the mention to its read or write.
 void Mutation::followShared(const VarDecl *V) {
-  follow(AccessTarget{TU.variables.note(V), ""}, State::Object, true);
+  follow({AccessTarget::variable(TU.variables.note(V)), ""}, State::Object, true);
 }
 
 /// A data member of `this` is mentioned: follow it like a shared variable.
@@ -110,35 +106,33 @@ void Mutation::followMemberOfThis(const FieldDecl *Field) {
   const auto *Owner = dyn_cast<CXXRecordDecl>(Field->getParent());
   if (!Owner || Owner->isLambda() || TU.ids.inSystemHeader(Owner->getLocation()))
     return;
-  std::string Key = "field:" + TU.ids.declKey(Field);
-  FieldTargets.try_emplace(Key, TU.ids.declKey(Owner), Field->getNameAsString());
-  AccessTarget T{Key, ""};
+  const Subject S{AccessTarget::classField(TU.ids.declKey(Owner)), Field->getNameAsString()};
   size_t Mention = TU.stack.top();
-  Use U = walk(T, State::Object, true, Mention);
+  Use U = walk(S, State::Object, true, Mention);
   if (!U.isWrite)
     return;
   // A unique_ptr's object is its own; a raw or shared pointer's is not.
   if (isSharingPointer(FT) && U.what != AccessWhat::Reassign && U.method.find("shared_ptr") == std::string::npos &&
       U.method.find("weak_ptr") == std::string::npos)
     return;
-  recordWrite(T, U, Mention);
+  recordWrite(S, U, Mention);
 }
 
 // --- recording --------------------------------------------------------------------
 
 void Mutation::addAccess(Access A) {
-  auto Key = std::make_tuple(A.target.varKey, A.target.calleeKey, A.location.line, A.location.column,
-                             A.location.file, A.what, A.functionKey, A.sync);
+  auto Key = std::make_tuple(A.target, A.location.line, A.location.column, A.location.file, A.what, A.functionKey,
+                             A.sync);
   if (SeenAccesses.insert(Key).second)
     Accesses.push_back(std::move(A));
 }
 
-void Mutation::recordWrite(const AccessTarget &T, const Use &U, size_t MentionIndex) {
+void Mutation::recordWrite(const Subject &S, const Use &U, size_t MentionIndex) {
   if (TU.stack.inUnevaluatedContext(U.frame))
     return;
   Context C = TU.calls.contextAt(MentionIndex);
   Access A;
-  A.target = T;
+  A.target = S.target;
   A.what = U.what;
   const Stmt *Mention = TU.stack[MentionIndex].S;
   A.location = TU.ids.location(Mention->getBeginLoc());
@@ -152,19 +146,18 @@ void Mutation::recordWrite(const AccessTarget &T, const Use &U, size_t MentionIn
   if (SharedOnly)
     A.detail += A.detail.empty() ? "only a shared (reader) lock is held" : ", only a shared (reader) lock is held";
   A.method = U.method;
-  if (auto It = FieldTargets.find(T.varKey); It != FieldTargets.end()) {
-    A.target = AccessTarget{It->second.first, ""};
-    A.field = It->second.second;
+  if (S.isField()) {
+    A.field = S.field;
     MemberWrites.push_back(std::move(A));
     return;
   }
   addAccess(std::move(A));
 }
 
-void Mutation::addAlias(const VarDecl *Local, const AccessTarget &T, State St, bool Whole) {
-  Aliases[Local] = LocalAlias{T, St, Whole};
-  if (!T.varKey.empty() && !isFieldTarget(T))
-    Borrowed.insert(T.varKey);
+void Mutation::addAlias(const VarDecl *Local, const Subject &S, State St, bool Whole) {
+  Aliases[Local] = LocalAlias{S, St, Whole};
+  if (S.target.isVariable())
+    Borrowed.insert(S.target.key);
 }
 
 void Mutation::emit(TUFacts &Out) {
@@ -176,15 +169,15 @@ void Mutation::emit(TUFacts &Out) {
 
 // --- the walk -------------------------------------------------------------------------
 
-void Mutation::follow(const AccessTarget &T, State St, bool Whole) {
+void Mutation::follow(const Subject &S, State St, bool Whole) {
   size_t Mention = TU.stack.top();
-  Use U = walk(T, St, Whole, Mention);
+  Use U = walk(S, St, Whole, Mention);
   if (U.isWrite)
-    recordWrite(T, U, Mention);
+    recordWrite(S, U, Mention);
 }
 
-Use Mutation::walk(const AccessTarget &T, State St, bool Whole, size_t I) {
-  Walk W{T, St, Whole, I};
+Use Mutation::walk(const Subject &S, State St, bool Whole, size_t I) {
+  Walk W{S, St, Whole, I};
   for (; W.i > 0; --W.i) {
     const auto *Cur = dyn_cast_or_null<Expr>(TU.stack[W.i].S);
     if (!Cur)
@@ -248,9 +241,9 @@ std::optional<Use> Mutation::stepInitializer(Walk &W, const Decl *D, const Expr 
     }
     if (W.st == State::Object &&
         (isMutableLValueRef(VT) || (VT->isRValueReferenceType() && !VT.getNonReferenceType().isConstQualified())))
-      addAlias(V, W.target, State::Object, W.whole);
+      addAlias(V, W.subject, State::Object, W.whole);
     else if (W.st == State::Pointer && (isPointerToMutable(VT) || isPointerLikeClass(VT)))
-      addAlias(V, W.target, State::PointerLocal, W.whole);
+      addAlias(V, W.subject, State::PointerLocal, W.whole);
     return Use();
   }
   if (isa<FieldDecl>(D) && W.st == State::Pointer)
@@ -338,7 +331,7 @@ std::optional<Use> Mutation::stepBinary(Walk &W, const BinaryOperator *BO, const
     // alias we keep following; anywhere else, it escapes.
     if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
       if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()); V && V->hasLocalStorage()) {
-        addAlias(V, W.target, State::PointerLocal, W.whole);
+        addAlias(V, W.subject, State::PointerLocal, W.whole);
         return Use();
       }
     return writeAt(AccessWhat::Escape, W.i - 1, "address stored");
@@ -406,12 +399,12 @@ std::optional<Use> Mutation::stepStatement(Walk &W, const Stmt *PS, const Expr *
     // Returned by non-const reference or pointer: the function hands the
     // object out, and its callers' writes land here (resolved in classify).
     Context C = TU.calls.contextAt(W.i - 1);
-    if (!C.function || isFieldTarget(W.target))
+    if (!C.function || W.subject.isField())
       return Use(); // a member's accessor: calls through it are the caller's business
     QualType RT = C.function->getReturnType();
     if ((W.st == State::Object && isMutableLValueRef(RT)) ||
         (W.st == State::Pointer && (isPointerToMutable(RT) || isPointerLikeClass(RT))))
-      ReturnAliases.push_back({C.key, W.target, W.whole && W.st == State::Object});
+      ReturnAliases.push_back({AccessTarget::callResult(C.key), W.subject.target, W.whole && W.st == State::Object});
     return Use();
   }
 
@@ -419,7 +412,7 @@ std::optional<Use> Mutation::stepStatement(Walk &W, const Stmt *PS, const Expr *
     if (For->getRangeInit() != Cur || W.st != State::Object)
       return Use();
     if (const VarDecl *LV = For->getLoopVariable(); LV && isMutableLValueRef(LV->getType()))
-      addAlias(LV, W.target, State::Object, false);
+      addAlias(LV, W.subject, State::Object, false);
     return Use();
   }
 

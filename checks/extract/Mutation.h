@@ -67,6 +67,14 @@ enum class State {
   PointerLocal, ///< a local variable holding such a pointer or iterator
 };
 
+/// What a walk follows: a target, and for a data member of `this` (a
+/// ClassField target) the member's name.
+struct Subject {
+  AccessTarget target;
+  std::string field;
+  bool isField() const { return target.kind == AccessTarget::Kind::ClassField; }
+};
+
 /// The outcome of following one mention upward.
 struct Use {
   bool isWrite = false;
@@ -99,14 +107,14 @@ private:
   /// The walk's position: the expression at stack index I, in state St,
   /// reaching the whole object or only a part of it.
   struct Walk {
-    const AccessTarget &target;
+    const Subject &subject;
     State st;
     bool whole;
     size_t i;
   };
   /// A local variable that stands for (part of) a shared object.
   struct LocalAlias {
-    AccessTarget target;
+    Subject subject;
     State state;
     bool whole;
   };
@@ -115,10 +123,10 @@ private:
   void followMemberOfThis(const clang::FieldDecl *Field);
   /// Follows the expression on top of the stack (a mention of T in state
   /// St) to where it is read or written, and records a write.
-  void follow(const AccessTarget &T, State St, bool Whole);
-  Use walk(const AccessTarget &T, State St, bool Whole, size_t I);
-  void recordWrite(const AccessTarget &T, const Use &U, size_t MentionIndex);
-  void addAlias(const clang::VarDecl *Local, const AccessTarget &T, State St, bool Whole);
+  void follow(const Subject &S, State St, bool Whole);
+  Use walk(const Subject &S, State St, bool Whole, size_t I);
+  void recordWrite(const Subject &S, const Use &U, size_t MentionIndex);
+  void addAlias(const clang::VarDecl *Local, const Subject &S, State St, bool Whole);
 
   // Steps of the walk (Mutation.cpp). Each looks at how the parent uses the
   // current expression Cur: nullopt goes on from the parent (W updated), a
@@ -137,7 +145,7 @@ private:
   std::optional<Use> stepConstruct(Walk &W, const clang::CXXConstructExpr *CE, const clang::Expr *Cur);
   /// The object, in state St, is argument Arg of a call to F (null when
   /// indirect; Proto then gives the parameter types).
-  Use argument(const AccessTarget &T, bool Whole, const clang::FunctionDecl *F, const clang::FunctionProtoType *Proto,
+  Use argument(const Subject &S, bool Whole, const clang::FunctionDecl *F, const clang::FunctionProtoType *Proto,
                unsigned Arg, unsigned NumArgs, State St, const clang::Expr *ArgExpr, size_t Frame);
   /// The object, in state St, is the object argument of a call to M. A Use
   /// when the walk ends here; nullopt with St updated when the call's result
@@ -153,13 +161,10 @@ private:
   llvm::DenseMap<const clang::VarDecl *, LocalAlias> Aliases;
   llvm::DenseMap<const clang::CXXMethodDecl *, bool> AccessorCache;
   std::vector<Access> Accesses;
-  std::set<std::tuple<std::string, std::string, unsigned, unsigned, std::string, AccessWhat, std::string, Sync>>
-      SeenAccesses;
+  std::set<std::tuple<AccessTarget, unsigned, unsigned, std::string, AccessWhat, std::string, Sync>> SeenAccesses;
   std::vector<ReturnAlias> ReturnAliases;
   std::set<std::string> Borrowed;
   std::vector<Access> MemberWrites;
-  /// "field:<USR>" -> (class key, field name).
-  std::map<std::string, std::pair<std::string, std::string>> FieldTargets;
 };
 
 /// A write of kind W at stack index Frame.

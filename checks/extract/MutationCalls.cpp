@@ -9,7 +9,7 @@
 // - As an argument: binding to a non-const reference or pointer parameter
 //   writes, moving from it writes, and a forwarding reference decides
 //   nothing by itself: the writes through it inside the callee land on the
-//   object (ReturnAlias "param:"). Iterator arguments of the mutating
+//   object (a ReturnAlias of the Parameter). Iterator arguments of the mutating
 //   standard algorithms write, as do atomic builtins and scanf's pointers.
 #include "extract/Mutation.h"
 
@@ -70,7 +70,7 @@ std::optional<Use> Mutation::stepOperatorCall(Walk &W, const CXXOperatorCallExpr
   }
   const FunctionDecl *F = Op->getDirectCallee();
   unsigned Param = M ? ArgIndex - 1 : ArgIndex;
-  return argument(W.target, W.whole, F, nullptr, Param, Op->getNumArgs(), W.st, Cur, W.i - 1);
+  return argument(W.subject, W.whole, F, nullptr, Param, Op->getNumArgs(), W.st, Cur, W.i - 1);
 }
 
 std::optional<Use> Mutation::stepCall(Walk &W, const CallExpr *Call, const Expr *Cur) {
@@ -86,7 +86,7 @@ std::optional<Use> Mutation::stepCall(Walk &W, const CallExpr *Call, const Expr 
   if (!F)
     if (QualType CT = Call->getCallee()->getType(); CT->isPointerType())
       Proto = CT->getPointeeType()->getAs<FunctionProtoType>();
-  return argument(W.target, W.whole, F, Proto, ArgIndex, Call->getNumArgs(), W.st, Cur, W.i - 1);
+  return argument(W.subject, W.whole, F, Proto, ArgIndex, Call->getNumArgs(), W.st, Cur, W.i - 1);
 }
 
 std::optional<Use> Mutation::stepConstruct(Walk &W, const CXXConstructExpr *CE, const Expr *Cur) {
@@ -102,7 +102,7 @@ std::optional<Use> Mutation::stepConstruct(Walk &W, const CXXConstructExpr *CE, 
   unsigned ArgIndex = argumentIndex(CE, Cur);
   if (ArgIndex == CE->getNumArgs())
     return Use();
-  return argument(W.target, W.whole, Ctor, nullptr, ArgIndex, CE->getNumArgs(), W.st, Cur, W.i - 1);
+  return argument(W.subject, W.whole, Ctor, nullptr, ArgIndex, CE->getNumArgs(), W.st, Cur, W.i - 1);
 }
 
 bool Mutation::hasConstOverload(const CXXMethodDecl *M) {
@@ -135,7 +135,7 @@ std::optional<Use> Mutation::mutatingAlgorithm(const FunctionDecl *F, unsigned A
   return std::nullopt;
 }
 
-Use Mutation::argument(const AccessTarget &T, bool Whole, const FunctionDecl *F, const FunctionProtoType *Proto,
+Use Mutation::argument(const Subject &S, bool Whole, const FunctionDecl *F, const FunctionProtoType *Proto,
                        unsigned Arg, unsigned NumArgs, State St, const Expr *ArgExpr, size_t Frame) {
   Use Read;
   QualType PT;
@@ -156,8 +156,8 @@ Use Mutation::argument(const AccessTarget &T, bool Whole, const FunctionDecl *F,
     // Whether a forwarding reference writes depends on the callee's body:
     // the parameter becomes an alias of the object, and writes through it
     // inside the instantiation (followed in visitDeclRef) land here.
-    if (St == State::Object && isMutableReference(PT) && T.varKey.rfind("field:", 0) != 0)
-      ReturnAliases.push_back({TU.ids.parameterKey(F, Arg), T, Whole});
+    if (St == State::Object && isMutableReference(PT) && !S.isField())
+      ReturnAliases.push_back({AccessTarget::parameter(TU.ids.functionKey(F), Arg), S.target, Whole});
     return Read;
   }
   if (St == State::Object) {

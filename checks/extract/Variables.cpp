@@ -57,7 +57,7 @@ void Variables::visitVarDecl(const VarDecl *V) {
   Listed.insert(Canon);
   if (V->isThisDeclarationADefinition() == VarDecl::Definition && initKind(V) == InitKind::Dynamic) {
     Access A;
-    A.target.varKey = TU.ids.variableKey(Canon);
+    A.target = AccessTarget::variable(TU.ids.variableKey(Canon));
     A.what = AccessWhat::Init;
     A.location = TU.ids.location(V->getLocation());
     A.functionKey = TU.ids.initializerKey(V);

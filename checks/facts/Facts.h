@@ -1,9 +1,12 @@
 // Facts: what one translation unit says about shared state, as plain data.
 //
-// Extraction (Extractor.cpp) is the only code that sees Clang types; it turns a
-// TU into the structs below, keyed by stable strings (USRs), so that facts from
-// many TUs can be merged, cached on disk and classified without an AST. Nothing
-// here decides whether a variable is safe: that is Classify.cpp's job.
+// Extraction (checks/extract/) is the only code that sees Clang types; it turns
+// a TU into the structs below, keyed by stable strings (USRs), so that facts
+// from many TUs can be merged, cached on disk and classified without an AST.
+// Keys are identities only: nothing parses structure back out of them; what
+// a fact is (a call's result, a parameter, a lambda's enclosing function, how
+// a handler is kept) is a typed field. Nothing here decides whether a
+// variable is safe: that is classification's job (checks/classify/).
 #pragma once
 
 #include <cstdint>
@@ -16,7 +19,7 @@
 namespace sharedstate {
 
 /// Version of the TU-facts serialization; bump when a field changes meaning.
-inline constexpr int FactsVersion = 2;
+inline constexpr int FactsVersion = 3;
 
 enum class VarKind { NamespaceGlobal, StaticMember, FunctionLocalStatic };
 enum class InitKind { None, Constant, Dynamic };
@@ -66,14 +69,33 @@ struct SharedVariable {
   std::string classKey;
 };
 
-/// Where an access lands: a shared variable, or the object returned by a call
-/// to a function (resolved in merge through ReturnAlias facts).
+/// Where an access lands. Only a Variable is an answer; the other kinds
+/// are resolved in classification, through ReturnAlias facts, once the
+/// whole program is known.
 struct AccessTarget {
-  std::string varKey;    ///< set when the access names the variable
-  std::string calleeKey; ///< set when it goes through a call's result
-  bool operator==(const AccessTarget &O) const {
-    return varKey == O.varKey && calleeKey == O.calleeKey;
+  enum class Kind {
+    Variable,   ///< the shared variable `key`
+    CallResult, ///< what a call to function `key` returns (a reference or pointer)
+    Parameter,  ///< what call sites bind to forwarding parameter `index` of function `key`
+    ClassField, ///< a data member of `this` in class `key` (member writes; Access::field names it)
+  };
+  Kind kind = Kind::Variable;
+  std::string key;
+  unsigned index = 0; ///< Parameter only
+
+  static AccessTarget variable(std::string Key) { return {Kind::Variable, std::move(Key), 0}; }
+  static AccessTarget callResult(std::string Function) { return {Kind::CallResult, std::move(Function), 0}; }
+  static AccessTarget parameter(std::string Function, unsigned Index) {
+    return {Kind::Parameter, std::move(Function), Index};
   }
+  static AccessTarget classField(std::string Class) { return {Kind::ClassField, std::move(Class), 0}; }
+  bool isVariable() const { return kind == Kind::Variable; }
+
+  friend bool operator==(const AccessTarget &A, const AccessTarget &B) {
+    return A.kind == B.kind && A.index == B.index && A.key == B.key;
+  }
+  friend bool operator!=(const AccessTarget &A, const AccessTarget &B) { return !(A == B); }
+  friend bool operator<(const AccessTarget &A, const AccessTarget &B);
 };
 
 struct Access {
@@ -91,12 +113,12 @@ struct Access {
   std::string field;
 };
 
-/// "`functionKey` stands for (part of) `target`": either a function that
-/// returns a non-const reference/pointer into it, or (key "param:<fn>#<i>") a
-/// forwarding-reference parameter that a call site bound to it. Accesses whose
-/// target is that key are resolved to `target` in classification.
+/// "`alias` stands for (part of) `target`": a function's result (CallResult)
+/// that is a non-const reference or pointer into it, or a forwarding
+/// parameter (Parameter) that a call site bound to it. Accesses whose target
+/// is `alias` are resolved to `target` in classification.
 struct ReturnAlias {
-  std::string functionKey;
+  AccessTarget alias;
   AccessTarget target;
   bool whole = true; ///< the whole object (vs an element or field of it)
 };
@@ -114,7 +136,7 @@ enum class CheckKind {
 /// writes inside the region (or in functions it calls, in any TU) decide in
 /// classification whether this is a lazy-initialization race, and which.
 struct GuardedCheck {
-  std::string varKey; ///< the variable tested, or "callee:<function>" for what a call returns
+  AccessTarget target; ///< the variable tested, or a call's result (`registry().items.empty()`)
   CheckKind kind = CheckKind::Nullness;
   SourceLocation location; ///< the variable's mention in the condition
   std::string functionKey;
@@ -135,20 +157,52 @@ struct Function {
   bool isPublic = false;       ///< public, not a constructor, destructor or operator=
   bool isCallOperator = false; ///< operator()
   bool isStructor = false;     ///< constructor or destructor
+  /// Lambdas: the key of the function the lambda is written in, if any.
+  std::string enclosing;
 };
 
-/// Why one instance of a class serves every request. Global and Meyers
-/// instances are found in classification, from SharedVariable::classKey.
+/// Why one instance of a class serves every request.
+enum class InstanceKind {
+  Controller,   ///< derives from a listed framework base (`via`)
+  Registration, ///< handed to a registration call (`via`), kept as `held`
+  Accessor,     ///< returned by a listed accessor (`via`)
+  Global,       ///< a global or static member instance (found in classification)
+  Meyers,       ///< a function-local static instance (found in classification)
+};
+
+/// How a registration call keeps the object it is given.
+enum class HeldAs {
+  ThisCaptured,        ///< `this` captured by a registered lambda
+  CapturedByReference, ///< `subject` captured by reference (or a reference) by a lambda
+  CapturedByCopy,      ///< `subject` captured by copy by a mutable lambda, or a pointer to it
+  StdRef,              ///< std::ref(subject)
+  StdCref,             ///< std::cref(subject)
+  MemberFunction,      ///< member function `subject`, bound with its object
+  This,                ///< `this` itself
+  Pointer,             ///< a pointer (`subject`)
+  SmartPointer,        ///< a smart pointer (`subject`)
+  Object,              ///< `subject`, kept by reference or as one copy
+};
+
+/// Which member functions of the class the framework calls.
+enum class EntryRule {
+  Entries,       ///< exactly the functions listed in `entries`
+  PublicMethods, ///< every public member function (and `entries`)
+  CallOperators, ///< every operator() (and `entries`)
+};
+
+/// One reason one instance of a user class serves every request. Global and
+/// Meyers instances are found in classification, from SharedVariable::classKey.
 struct HandlerInstance {
   std::string classKey;
-  std::string how;    ///< "controller", "registration" or "accessor"
-  std::string detail; ///< e.g. "passed by std::ref to 'httplib::Server::Get'"
+  InstanceKind kind = InstanceKind::Registration;
+  HeldAs held = HeldAs::Object; ///< registrations only
+  std::string subject;          ///< the name `held` refers to, if any
+  std::string via;              ///< the listed base, registration function or accessor
   SourceLocation location;
-  /// The functions the framework calls on it. Empty: by `entryRule`.
+  /// The functions the framework calls on it, besides what entryRule adds.
   std::vector<std::string> entries;
-  /// "call-operators" or "public-methods": entries found among the class's
-  /// member functions in every TU.
-  std::string entryRule;
+  EntryRule entryRule = EntryRule::Entries;
 };
 
 /// A user class that may serve requests: its name, where it is defined, and
@@ -187,9 +241,9 @@ struct TUFacts {
   /// local alias), whether or not anything writes through it: they cannot
   /// simply be declared const.
   std::vector<std::string> borrowed;
-  /// Writes to non-static data members of `this` (target.varKey is the
-  /// class declaring the field, `field` its name), outside constructors and
-  /// destructors.
+  /// Writes to non-static data members of `this` (target: the ClassField
+  /// of the class declaring the field, `field` its name), outside
+  /// constructors and destructors.
   std::vector<Access> memberWrites;
   std::vector<HandlerInstance> handlerInstances;
   std::vector<ClassInfo> classes;
@@ -202,12 +256,20 @@ const char *toString(AccessWhat);
 const char *toString(Sync);
 const char *toString(Phase);
 const char *toString(CheckKind);
+const char *toString(AccessTarget::Kind);
+const char *toString(InstanceKind);
+const char *toString(HeldAs);
+const char *toString(EntryRule);
 std::optional<VarKind> parseVarKind(const std::string &);
 std::optional<InitKind> parseInitKind(const std::string &);
 std::optional<AccessWhat> parseAccessWhat(const std::string &);
 std::optional<Sync> parseSync(const std::string &);
 std::optional<Phase> parsePhase(const std::string &);
 std::optional<CheckKind> parseCheckKind(const std::string &);
+std::optional<AccessTarget::Kind> parseTargetKind(const std::string &);
+std::optional<InstanceKind> parseInstanceKind(const std::string &);
+std::optional<HeldAs> parseHeldAs(const std::string &);
+std::optional<EntryRule> parseEntryRule(const std::string &);
 
 void to_json(nlohmann::json &, const SourceLocation &);
 void from_json(const nlohmann::json &, SourceLocation &);

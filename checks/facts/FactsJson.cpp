@@ -14,6 +14,10 @@ bool operator<(const SourceLocation &A, const SourceLocation &B) {
   return std::tie(A.file, A.line, A.column) < std::tie(B.file, B.line, B.column);
 }
 
+bool operator<(const AccessTarget &A, const AccessTarget &B) {
+  return std::tie(A.kind, A.key, A.index) < std::tie(B.kind, B.key, B.index);
+}
+
 namespace {
 template <typename E, size_t N>
 std::optional<E> lookup(const char *const (&Names)[N], const std::string &S) {
@@ -30,6 +34,11 @@ const char *const AccessWhatNames[] = {"reassign", "mutate", "escape", "check", 
 const char *const SyncNames[] = {"none", "lock", "atomic", "once"};
 const char *const PhaseNames[] = {"initialization", "runtime"};
 const char *const CheckKindNames[] = {"emptiness", "nullness", "flag", "key-lookup"};
+const char *const TargetKindNames[] = {"variable", "call-result", "parameter", "class-field"};
+const char *const InstanceKindNames[] = {"controller", "registration", "accessor", "global", "meyers"};
+const char *const HeldAsNames[] = {"this-captured", "captured-by-reference", "captured-by-copy", "std-ref",
+                                   "std-cref", "member-function", "this", "pointer", "smart-pointer", "object"};
+const char *const EntryRuleNames[] = {"entries", "public-methods", "call-operators"};
 
 template <typename E, size_t N>
 E require(const char *const (&Names)[N], const nlohmann::json &J, const char *What) {
@@ -39,11 +48,9 @@ E require(const char *const (&Names)[N], const nlohmann::json &J, const char *Wh
 }
 
 nlohmann::json targetJson(const AccessTarget &T) {
-  nlohmann::json J = nlohmann::json::object();
-  if (!T.varKey.empty())
-    J["var"] = T.varKey;
-  if (!T.calleeKey.empty())
-    J["callee"] = T.calleeKey;
+  nlohmann::json J = {{"kind", TargetKindNames[static_cast<int>(T.kind)]}, {"key", T.key}};
+  if (T.kind == AccessTarget::Kind::Parameter)
+    J["index"] = T.index;
   return J;
 }
 nlohmann::json accessesJson(const std::vector<Access> &List) {
@@ -87,10 +94,12 @@ std::vector<Access> accessesFrom(const nlohmann::json &J) {
 
 AccessTarget targetFrom(const nlohmann::json &J) {
   AccessTarget T;
-  T.varKey = J.value("var", "");
-  T.calleeKey = J.value("callee", "");
-  if (T.varKey.empty() == T.calleeKey.empty())
-    throw std::invalid_argument("access target needs exactly one of 'var' and 'callee'");
+  T.kind = require<AccessTarget::Kind>(TargetKindNames, J.at("kind"), "access target kind");
+  J.at("key").get_to(T.key);
+  if (T.key.empty())
+    throw std::invalid_argument("access target without a key");
+  if (T.kind == AccessTarget::Kind::Parameter)
+    J.at("index").get_to(T.index);
   return T;
 }
 } // namespace
@@ -101,12 +110,24 @@ const char *toString(AccessWhat K) { return AccessWhatNames[static_cast<int>(K)]
 const char *toString(Sync K) { return SyncNames[static_cast<int>(K)]; }
 const char *toString(Phase K) { return PhaseNames[static_cast<int>(K)]; }
 const char *toString(CheckKind K) { return CheckKindNames[static_cast<int>(K)]; }
+const char *toString(AccessTarget::Kind K) { return TargetKindNames[static_cast<int>(K)]; }
+const char *toString(InstanceKind K) { return InstanceKindNames[static_cast<int>(K)]; }
+const char *toString(HeldAs K) { return HeldAsNames[static_cast<int>(K)]; }
+const char *toString(EntryRule K) { return EntryRuleNames[static_cast<int>(K)]; }
 std::optional<VarKind> parseVarKind(const std::string &S) { return lookup<VarKind>(VarKindNames, S); }
 std::optional<InitKind> parseInitKind(const std::string &S) { return lookup<InitKind>(InitKindNames, S); }
 std::optional<AccessWhat> parseAccessWhat(const std::string &S) { return lookup<AccessWhat>(AccessWhatNames, S); }
 std::optional<Sync> parseSync(const std::string &S) { return lookup<Sync>(SyncNames, S); }
 std::optional<Phase> parsePhase(const std::string &S) { return lookup<Phase>(PhaseNames, S); }
 std::optional<CheckKind> parseCheckKind(const std::string &S) { return lookup<CheckKind>(CheckKindNames, S); }
+std::optional<AccessTarget::Kind> parseTargetKind(const std::string &S) {
+  return lookup<AccessTarget::Kind>(TargetKindNames, S);
+}
+std::optional<InstanceKind> parseInstanceKind(const std::string &S) {
+  return lookup<InstanceKind>(InstanceKindNames, S);
+}
+std::optional<HeldAs> parseHeldAs(const std::string &S) { return lookup<HeldAs>(HeldAsNames, S); }
+std::optional<EntryRule> parseEntryRule(const std::string &S) { return lookup<EntryRule>(EntryRuleNames, S); }
 
 void to_json(nlohmann::json &J, const SourceLocation &L) {
   J = {{"file", L.file}, {"line", L.line}, {"column", L.column}};
@@ -141,7 +162,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
   J["member_writes"] = accessesJson(F.memberWrites);
   auto &Aliases = J["return_aliases"] = nlohmann::json::array();
   for (const ReturnAlias &R : F.returnAliases)
-    Aliases.push_back({{"function", R.functionKey}, {"target", targetJson(R.target)}, {"whole", R.whole}});
+    Aliases.push_back({{"alias", targetJson(R.alias)}, {"target", targetJson(R.target)}, {"whole", R.whole}});
   auto &Functions = J["functions"] = nlohmann::json::array();
   for (const Function &Fn : F.functions)
     Functions.push_back({{"key", Fn.key},
@@ -151,14 +172,15 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                          {"member_of", Fn.memberOf},
                          {"public", Fn.isPublic},
                          {"call_operator", Fn.isCallOperator},
-                         {"structor", Fn.isStructor}});
+                         {"structor", Fn.isStructor},
+                         {"enclosing", Fn.enclosing}});
   auto &Edges = J["edges"] = nlohmann::json::array();
   for (const CallEdge &E : F.edges)
     Edges.push_back({{"caller", E.caller}, {"callee", E.callee}, {"sync", toString(E.sync)}});
   J["borrowed"] = F.borrowed;
   auto &Checks = J["guarded_checks"] = nlohmann::json::array();
   for (const GuardedCheck &G : F.guardedChecks)
-    Checks.push_back({{"var", G.varKey},
+    Checks.push_back({{"target", targetJson(G.target)},
                       {"kind", toString(G.kind)},
                       {"location", G.location},
                       {"function", G.functionKey},
@@ -171,11 +193,13 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
   auto &Instances = J["handler_instances"] = nlohmann::json::array();
   for (const HandlerInstance &H : F.handlerInstances)
     Instances.push_back({{"class", H.classKey},
-                         {"how", H.how},
-                         {"detail", H.detail},
+                         {"kind", toString(H.kind)},
+                         {"held", toString(H.held)},
+                         {"subject", H.subject},
+                         {"via", H.via},
                          {"location", H.location},
                          {"entries", H.entries},
-                         {"entry_rule", H.entryRule}});
+                         {"entry_rule", toString(H.entryRule)}});
   auto &Classes = J["classes"] = nlohmann::json::array();
   for (const ClassInfo &C : F.classes)
     Classes.push_back({{"key", C.key}, {"name", C.name}, {"location", C.location}, {"bases", C.bases}});
@@ -209,7 +233,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
   F.memberWrites = accessesFrom(J.value("member_writes", nlohmann::json::array()));
   for (const auto &R : J.at("return_aliases")) {
     ReturnAlias X;
-    R.at("function").get_to(X.functionKey);
+    X.alias = targetFrom(R.at("alias"));
     X.target = targetFrom(R.at("target"));
     X.whole = R.value("whole", true);
     F.returnAliases.push_back(std::move(X));
@@ -224,6 +248,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.isPublic = Fn.value("public", false);
     X.isCallOperator = Fn.value("call_operator", false);
     X.isStructor = Fn.value("structor", false);
+    X.enclosing = Fn.value("enclosing", "");
     F.functions.push_back(std::move(X));
   }
   for (const auto &E : J.at("edges")) {
@@ -236,7 +261,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
   F.borrowed = J.value("borrowed", std::vector<std::string>());
   for (const auto &G : J.value("guarded_checks", nlohmann::json::array())) {
     GuardedCheck X;
-    G.at("var").get_to(X.varKey);
+    X.target = targetFrom(G.at("target"));
     X.kind = require<CheckKind>(CheckKindNames, G.at("kind"), "check kind");
     G.at("location").get_to(X.location);
     G.at("function").get_to(X.functionKey);
@@ -251,11 +276,13 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
   for (const auto &H : J.value("handler_instances", nlohmann::json::array())) {
     HandlerInstance X;
     H.at("class").get_to(X.classKey);
-    H.at("how").get_to(X.how);
-    X.detail = H.value("detail", "");
+    X.kind = require<InstanceKind>(InstanceKindNames, H.at("kind"), "handler instance kind");
+    X.held = require<HeldAs>(HeldAsNames, H.at("held"), "registration kind");
+    X.subject = H.value("subject", "");
+    X.via = H.value("via", "");
     H.at("location").get_to(X.location);
     X.entries = H.value("entries", std::vector<std::string>());
-    X.entryRule = H.value("entry_rule", "");
+    X.entryRule = require<EntryRule>(EntryRuleNames, H.at("entry_rule"), "entry rule");
     F.handlerInstances.push_back(std::move(X));
   }
   for (const auto &C : J.value("classes", nlohmann::json::array())) {

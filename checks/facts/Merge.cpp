@@ -31,8 +31,8 @@ void mergeVariable(SharedVariable &Into, const SharedVariable &From) {
 }
 
 auto accessKey(const Access &A) {
-  return std::tie(A.target.varKey, A.target.calleeKey, A.location, A.what, A.functionKey, A.sync,
-                  A.detail, A.functionName, A.method, A.field);
+  return std::tie(A.target, A.location, A.what, A.functionKey, A.sync, A.detail, A.functionName, A.method,
+                  A.field);
 }
 /// Sorts V by Key and keeps one element per key.
 template <typename T, typename KeyFn> void sortUnique(std::vector<T> &V, KeyFn Key) {
@@ -53,6 +53,8 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
     if (!Inserted) {
       It->second.isEntry = It->second.isEntry || F.isEntry;
       It->second.isInitializer = It->second.isInitializer || F.isInitializer;
+      if (It->second.enclosing.empty())
+        It->second.enclosing = F.enclosing;
       if (It->second.memberOf.empty()) {
         It->second.memberOf = F.memberOf;
         It->second.isPublic = F.isPublic;
@@ -79,14 +81,14 @@ void finalize(ProgramFacts &P) {
   sortUnique(P.accesses, accessKey);
   sortUnique(P.memberWrites, accessKey);
   sortUnique(P.handlerInstances, [](const HandlerInstance &H) {
-    return std::tie(H.classKey, H.location, H.how, H.detail, H.entries, H.entryRule);
+    return std::tie(H.classKey, H.location, H.kind, H.held, H.subject, H.via, H.entries, H.entryRule);
   });
   sortUnique(P.returnAliases, [](const ReturnAlias &R) {
-    return std::tie(R.functionKey, R.target.varKey, R.target.calleeKey, R.whole);
+    return std::tie(R.alias, R.target, R.whole);
   });
   sortUnique(P.edges, [](const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); });
   // A check in a header or template is seen once per TU or instantiation.
-  sortUnique(P.guardedChecks, [](const GuardedCheck &G) { return std::tie(G.location, G.varKey, G.functionName); });
+  sortUnique(P.guardedChecks, [](const GuardedCheck &G) { return std::tie(G.location, G.target, G.functionName); });
 }
 
 ProgramFacts merge(const std::vector<TUFacts> &TUs) {

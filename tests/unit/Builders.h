@@ -45,7 +45,7 @@ inline SharedVariable variable(const std::string &Name, unsigned Line,
 inline GuardedCheck guardedCheck(const std::string &Var, CheckKind Kind, const std::string &Function,
                                  unsigned Line, unsigned RegionBegin, unsigned RegionEnd) {
   GuardedCheck G;
-  G.varKey = keyOf(Var);
+  G.target = AccessTarget::variable(keyOf(Var));
   G.kind = Kind;
   G.location = at(Line, 7);
   G.functionKey = Function;
@@ -69,7 +69,7 @@ inline Function function(const std::string &Key, bool Initializer = false, bool 
 inline Access accessTo(const std::string &Key, AccessWhat What, const std::string &Function,
                        SourceLocation Where, Sync S = Sync::None) {
   Access A;
-  A.target.varKey = Key;
+  A.target = AccessTarget::variable(Key);
   A.what = What;
   A.location = std::move(Where);
   A.functionKey = Function;
@@ -104,6 +104,12 @@ struct Program {
     tu.functions.push_back(function(Key));
     return *this;
   }
+  /// A lambda `Key` written in function `Enclosing`.
+  Program &lambda(const std::string &Key, const std::string &Enclosing) {
+    tu.functions.push_back(function(Key));
+    tu.functions.back().enclosing = Enclosing;
+    return *this;
+  }
   Program &call(const std::string &Caller, const std::string &Callee, Sync S = Sync::None) {
     tu.edges.push_back(CallEdge{Caller, Callee, S});
     return *this;
@@ -134,7 +140,7 @@ struct Program {
   Program &accessResult(const std::string &Callee, AccessWhat What, const std::string &Function,
                         unsigned Line) {
     Access A;
-    A.target.calleeKey = Callee;
+    A.target = AccessTarget::callResult(Callee);
     A.what = What;
     A.location = at(Line, 3);
     A.functionKey = Function;
@@ -145,8 +151,8 @@ struct Program {
   /// `Function` returns a reference into variable `Var`.
   Program &returnsVar(const std::string &Function, const std::string &Var, bool Whole = true) {
     ReturnAlias R;
-    R.functionKey = Function;
-    R.target.varKey = keyOf(Var);
+    R.alias = AccessTarget::callResult(Function);
+    R.target = AccessTarget::variable(keyOf(Var));
     R.whole = Whole;
     tu.returnAliases.push_back(std::move(R));
     return *this;
@@ -154,8 +160,8 @@ struct Program {
   /// `Function` returns a reference into whatever `Callee` returns.
   Program &returnsResultOf(const std::string &Function, const std::string &Callee, bool Whole = true) {
     ReturnAlias R;
-    R.functionKey = Function;
-    R.target.calleeKey = Callee;
+    R.alias = AccessTarget::callResult(Function);
+    R.target = AccessTarget::callResult(Callee);
     R.whole = Whole;
     tu.returnAliases.push_back(std::move(R));
     return *this;
@@ -178,17 +184,26 @@ struct Program {
     tu.functions.push_back(std::move(F));
     return *this;
   }
-  /// One instance of `Class` serves every request; `How` says why.
-  Program &instance(const std::string &Class, const std::string &How, const std::string &EntryRule,
+  /// One instance of `Class` serves every request; `Kind` says why, `Rule`
+  /// which of its functions the framework calls besides `Entries`.
+  Program &instance(const std::string &Class, InstanceKind Kind, EntryRule Rule,
                     std::vector<std::string> Entries = {}, unsigned Line = 90) {
-    tu.handlerInstances.push_back(
-        HandlerInstance{keyOf(Class), How, How + " of " + Class, at(Line), std::move(Entries), EntryRule});
+    HandlerInstance H;
+    H.classKey = keyOf(Class);
+    H.kind = Kind;
+    H.subject = Class;
+    H.via = "framework";
+    H.location = at(Line);
+    H.entries = std::move(Entries);
+    H.entryRule = Rule;
+    tu.handlerInstances.push_back(std::move(H));
     return *this;
   }
   /// `Function` writes field `Field` of a `Class` object through `this`.
   Program &fieldWrite(const std::string &Class, const std::string &Field, const std::string &Function,
                       unsigned Line, AccessWhat What = AccessWhat::Mutate, Sync S = Sync::None) {
     Access A = accessTo(keyOf(Class), What, Function, at(Line, 5), S);
+    A.target = AccessTarget::classField(keyOf(Class));
     A.field = Field;
     tu.memberWrites.push_back(std::move(A));
     return *this;

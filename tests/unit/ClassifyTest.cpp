@@ -256,7 +256,7 @@ TEST_CASE("the same write in two template instantiations is one piece of evidenc
     P.call(IntCaller, "remember<int>", IntSync).call(LongCaller, "remember<long>", LongSync);
     for (const char *Key : {"remember<int>", "remember<long>"}) {
       Access A;
-      A.target.varKey = keyOf("memo");
+      A.target = AccessTarget::variable(keyOf("memo"));
       A.what = AccessWhat::Mutate;
       A.location = at(20, 44);
       A.functionKey = Key;
@@ -313,7 +313,7 @@ TEST_CASE("an unlocked copy at initialization does not make a locked run-time co
   P.call("__init:x", "remember<int>").call("main", "serve").call("serve", "remember<long>", Sync::Lock);
   for (const char *Key : {"remember<int>", "remember<long>"}) {
     Access A;
-    A.target.varKey = keyOf("memo");
+    A.target = AccessTarget::variable(keyOf("memo"));
     A.what = AccessWhat::Mutate;
     A.location = at(20, 44);
     A.functionKey = Key;

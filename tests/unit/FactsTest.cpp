@@ -20,22 +20,22 @@ auto fields(const SharedVariable &V) {
                   V.isSyncPrimitive, V.syncType, V.isGuarded, V.init, V.classKey);
 }
 auto fields(const Access &A) {
-  return std::tie(A.target.varKey, A.target.calleeKey, A.what, A.location, A.functionKey,
-                  A.functionName, A.sync, A.detail, A.method, A.field);
+  return std::tie(A.target, A.what, A.location, A.functionKey, A.functionName, A.sync, A.detail, A.method, A.field);
 }
 auto fields(const ReturnAlias &R) {
-  return std::tie(R.functionKey, R.target.varKey, R.target.calleeKey, R.whole);
+  return std::tie(R.alias, R.target, R.whole);
 }
 auto fields(const Function &F) {
-  return std::tie(F.key, F.name, F.isInitializer, F.isEntry, F.memberOf, F.isPublic, F.isCallOperator, F.isStructor);
+  return std::tie(F.key, F.name, F.isInitializer, F.isEntry, F.memberOf, F.isPublic, F.isCallOperator, F.isStructor,
+                  F.enclosing);
 }
 auto fields(const HandlerInstance &H) {
-  return std::tie(H.classKey, H.how, H.detail, H.location, H.entries, H.entryRule);
+  return std::tie(H.classKey, H.kind, H.held, H.subject, H.via, H.location, H.entries, H.entryRule);
 }
 auto fields(const ClassInfo &C) { return std::tie(C.key, C.name, C.location, C.bases); }
 auto fields(const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); }
 auto fields(const GuardedCheck &G) {
-  return std::tie(G.varKey, G.kind, G.location, G.functionKey, G.functionName, G.sync, G.regionBegin,
+  return std::tie(G.target, G.kind, G.location, G.functionKey, G.functionName, G.sync, G.regionBegin,
                   G.regionEnd, G.callees, G.doubleChecked);
 }
 
@@ -77,7 +77,7 @@ TUFacts everything() {
   for (AccessWhat W : Whats)
     for (Sync S : Syncs) {
       Access A;
-      A.target.varKey = keyOf("counter");
+      A.target = AccessTarget::variable(keyOf("counter"));
       A.what = W;
       A.location = at(Line++, 5);
       A.functionKey = "c:@F@handle#";
@@ -87,7 +87,7 @@ TUFacts everything() {
       F.accesses.push_back(A);
     }
   Access ThroughCall;
-  ThroughCall.target.calleeKey = "c:@F@registry#";
+  ThroughCall.target = AccessTarget::callResult("c:@F@registry#");
   ThroughCall.what = AccessWhat::Mutate;
   ThroughCall.location = at(50, 2);
   ThroughCall.functionKey = "c:@F@serve#";
@@ -96,21 +96,47 @@ TUFacts everything() {
   F.accesses.push_back(ThroughCall);
 
   Access Field;
-  Field.target.varKey = "c:@S@Counter";
+  Field.target = AccessTarget::classField("c:@S@Counter");
   Field.what = AccessWhat::Reassign;
   Field.location = at(60, 3);
   Field.functionKey = "c:@S@Counter@F@bump#";
   Field.functionName = "Counter::bump";
   Field.field = "n_";
   F.memberWrites.push_back(Field);
-  F.handlerInstances.push_back(HandlerInstance{"c:@S@Counter", "registration", "std::ref(c) registered with 'add'",
-                                               at(70, 9), {"c:@S@Counter@F@bump#"}, ""});
-  F.handlerInstances.push_back(HandlerInstance{"c:@S@Ctl", "controller", "derives from drogon::HttpController",
-                                               at(80, 7), {}, "public-methods"});
+  Access ThroughParameter = ThroughCall;
+  ThroughParameter.target = AccessTarget::parameter("c:@F@store#", 2);
+  ThroughParameter.location = at(51, 2);
+  F.accesses.push_back(ThroughParameter);
+  // Every kind, registration form and entry rule at least once.
+  const InstanceKind Kinds[] = {InstanceKind::Controller, InstanceKind::Registration, InstanceKind::Accessor,
+                                InstanceKind::Global, InstanceKind::Meyers};
+  const HeldAs Helds[] = {HeldAs::ThisCaptured, HeldAs::CapturedByReference, HeldAs::CapturedByCopy,
+                          HeldAs::StdRef,       HeldAs::StdCref,             HeldAs::MemberFunction,
+                          HeldAs::This,         HeldAs::Pointer,             HeldAs::SmartPointer,
+                          HeldAs::Object};
+  const EntryRule Rules[] = {EntryRule::Entries, EntryRule::PublicMethods, EntryRule::CallOperators};
+  unsigned Column = 1;
+  for (HeldAs H : Helds) {
+    HandlerInstance I;
+    I.classKey = "c:@S@Counter";
+    I.kind = Kinds[Column % std::size(Kinds)];
+    I.held = H;
+    I.subject = "c" + std::to_string(Column);
+    I.via = "add";
+    I.location = at(70, Column);
+    I.entries = {"c:@S@Counter@F@bump#"};
+    I.entryRule = Rules[Column % std::size(Rules)];
+    F.handlerInstances.push_back(I);
+    ++Column;
+  }
   F.classes.push_back(ClassInfo{"c:@S@Ctl", "Ctl", at(80, 7), {"c:@S@Base", "c:@S@Root"}});
 
-  F.returnAliases.push_back(ReturnAlias{"c:@F@registry#", AccessTarget{keyOf("counter"), ""}, false});
-  F.returnAliases.push_back(ReturnAlias{"c:@F@outer#", AccessTarget{"", "c:@F@registry#"}, true});
+  F.returnAliases.push_back(
+      ReturnAlias{AccessTarget::callResult("c:@F@registry#"), AccessTarget::variable(keyOf("counter")), false});
+  F.returnAliases.push_back(
+      ReturnAlias{AccessTarget::callResult("c:@F@outer#"), AccessTarget::callResult("c:@F@registry#"), true});
+  F.returnAliases.push_back(
+      ReturnAlias{AccessTarget::parameter("c:@F@store#", 2), AccessTarget::variable(keyOf("counter")), true});
 
   F.functions.push_back(function("c:@F@handle#", false, true));
   F.functions.push_back(function("__init:counter", true, false));
@@ -119,6 +145,9 @@ TUFacts everything() {
   Bump.memberOf = "c:@S@Counter";
   Bump.isPublic = Bump.isCallOperator = true;
   F.functions.push_back(Bump);
+  Function Lambda = function("lambda:c:@F@handle##0@handlers.cpp");
+  Lambda.enclosing = "c:@F@handle#";
+  F.functions.push_back(Lambda);
   Function Ctor = function("c:@S@Counter@F@Counter#");
   Ctor.memberOf = "c:@S@Counter";
   Ctor.isStructor = true;
@@ -188,6 +217,18 @@ TEST_CASE("every enum spelling parses back to its value") {
     CHECK(parsePhase(toString(K)) == K);
   for (Verdict K : {Verdict::ThreadSafe, Verdict::ProbablyThreadSafe, Verdict::NotThreadSafe})
     CHECK(parseVerdict(toString(K)) == K);
+  for (auto K : {AccessTarget::Kind::Variable, AccessTarget::Kind::CallResult, AccessTarget::Kind::Parameter,
+                 AccessTarget::Kind::ClassField})
+    CHECK(parseTargetKind(toString(K)) == K);
+  for (InstanceKind K : {InstanceKind::Controller, InstanceKind::Registration, InstanceKind::Accessor,
+                         InstanceKind::Global, InstanceKind::Meyers})
+    CHECK(parseInstanceKind(toString(K)) == K);
+  for (HeldAs K : {HeldAs::ThisCaptured, HeldAs::CapturedByReference, HeldAs::CapturedByCopy, HeldAs::StdRef,
+                   HeldAs::StdCref, HeldAs::MemberFunction, HeldAs::This, HeldAs::Pointer, HeldAs::SmartPointer,
+                   HeldAs::Object})
+    CHECK(parseHeldAs(toString(K)) == K);
+  for (EntryRule K : {EntryRule::Entries, EntryRule::PublicMethods, EntryRule::CallOperators})
+    CHECK(parseEntryRule(toString(K)) == K);
 }
 
 TEST_CASE("junk enum spellings do not parse") {
@@ -197,6 +238,10 @@ TEST_CASE("junk enum spellings do not parse") {
   CHECK_FALSE(parseSync("Lock").has_value());
   CHECK_FALSE(parsePhase("init").has_value());
   CHECK_FALSE(parseVerdict("safe").has_value());
+  CHECK_FALSE(parseTargetKind("callee").has_value());
+  CHECK_FALSE(parseInstanceKind("singleton").has_value());
+  CHECK_FALSE(parseHeldAs("ref").has_value());
+  CHECK_FALSE(parseEntryRule("").has_value());
 }
 
 TEST_CASE("facts with an unknown enum spelling are rejected") {
@@ -220,6 +265,12 @@ TEST_CASE("facts with an unknown enum spelling are rejected") {
     json J = minimalJson();
     J["accesses"][0]["sync"] = "mutex";
     CHECK_THROWS(read(J));
+  }
+  SUBCASE("handler instance kind") {
+    json J = minimalJson();
+    J["handler_instances"] = json(everything())["handler_instances"];
+    J["handler_instances"][0]["kind"] = "singleton";
+    CHECK_THROWS_AS(read(J), std::invalid_argument);
   }
   SUBCASE("call edge synchronization") {
     json J = minimalJson();
@@ -246,26 +297,32 @@ TEST_CASE("facts of another format version are rejected") {
   }
 }
 
-TEST_CASE("an access target must name exactly one of variable and callee") {
-  SUBCASE("both") {
+TEST_CASE("an access target needs a known kind and a key, and a parameter its index") {
+  SUBCASE("unknown kind") {
     json J = minimalJson();
-    J["accesses"][0]["target"] = {{"var", "c:@counter"}, {"callee", "c:@F@registry#"}};
+    J["accesses"][0]["target"] = {{"kind", "callee"}, {"key", "c:@F@registry#"}};
     CHECK_THROWS_AS(read(J), std::invalid_argument);
   }
-  SUBCASE("neither") {
+  SUBCASE("no kind") {
     json J = minimalJson();
-    J["accesses"][0]["target"] = json::object();
+    J["accesses"][0]["target"] = {{"key", "c:@counter"}};
+    CHECK_THROWS(read(J));
+  }
+  SUBCASE("empty key") {
+    json J = minimalJson();
+    J["accesses"][0]["target"] = {{"kind", "variable"}, {"key", ""}};
     CHECK_THROWS_AS(read(J), std::invalid_argument);
   }
-  SUBCASE("empty strings count as absent") {
+  SUBCASE("parameter without its index") {
     json J = minimalJson();
-    J["accesses"][0]["target"] = {{"var", ""}, {"callee", ""}};
-    CHECK_THROWS_AS(read(J), std::invalid_argument);
+    J["accesses"][0]["target"] = {{"kind", "parameter"}, {"key", "c:@F@store#"}};
+    CHECK_THROWS(read(J));
   }
-  SUBCASE("return alias with neither") {
+  SUBCASE("return alias without a target") {
     json J = minimalJson();
-    J["return_aliases"] = json::array({{{"function", "c:@F@registry#"}, {"target", json::object()}}});
-    CHECK_THROWS_AS(read(J), std::invalid_argument);
+    J["return_aliases"] = json::array(
+        {{{"alias", {{"kind", "call-result"}, {"key", "c:@F@registry#"}}}, {"target", json::object()}}});
+    CHECK_THROWS(read(J));
   }
 }
 
@@ -283,7 +340,8 @@ TUFacts withGuardedChecks() {
   for (CheckKind K : Kinds)
     for (Sync S : Syncs) {
       GuardedCheck G;
-      G.varKey = keyOf("counter");
+      G.target = (Line % 10) == 0 ? AccessTarget::variable(keyOf("counter"))
+                                  : AccessTarget::callResult("c:@F@registry#");
       G.kind = K;
       G.location = at(Line, 7);
       G.functionKey = "c:@F@handle#";
@@ -297,7 +355,7 @@ TUFacts withGuardedChecks() {
       Line += 5;
     }
   GuardedCheck Bare; // no callees, defaults where the format allows them
-  Bare.varKey = keyOf("handle::cache");
+  Bare.target = AccessTarget::variable(keyOf("handle::cache"));
   Bare.location = at(200, 3);
   Bare.functionKey = "c:@F@get#";
   Bare.regionBegin = at(201, 1);
@@ -335,7 +393,8 @@ TEST_CASE("guarded checks are written under guarded_checks") {
   CHECK(J.at("guarded_checks").size() == 17);
   const json &First = J.at("guarded_checks").at(0);
   CHECK(First.at("kind") == "emptiness");
-  CHECK(First.at("var") == keyOf("counter"));
+  CHECK(First.at("target").at("kind") == "variable");
+  CHECK(First.at("target").at("key") == keyOf("counter"));
   CHECK(First.at("callees").size() == 2);
 }
 
@@ -369,7 +428,7 @@ TEST_CASE("guarded checks with an unknown enum spelling are rejected") {
 }
 
 TEST_CASE("a guarded check missing a required field is rejected") {
-  for (const char *Field : {"var", "kind", "location", "function", "sync", "region_begin", "region_end", "callees"}) {
+  for (const char *Field : {"target", "kind", "location", "function", "sync", "region_begin", "region_end", "callees"}) {
     CAPTURE(Field);
     json J = withOneGuardedCheck();
     J["guarded_checks"][0].erase(Field);

@@ -334,7 +334,7 @@ TEST_CASE("only writes in the guarded region count") {
     Program P;
     P.global("v", 1).entry("f").entry("g").guarded(guardedCheck("v", CheckKind::Emptiness, "f", 10, 10, 13));
     Access A;
-    A.target.varKey = keyOf("v");
+    A.target = AccessTarget::variable(keyOf("v"));
     A.what = AccessWhat::Mutate;
     A.location = at(11, 3, "/src/other.cpp");
     A.functionKey = "g";
@@ -376,7 +376,7 @@ TEST_CASE("writes in functions called from the region count, across calls") {
     Check.global("plugins", 4).entry("all_plugins").call("all_plugins", "load_plugins").guarded(G);
     Fill.tu.mainFile = "/src/fill.cpp";
     Access A;
-    A.target.varKey = keyOf("plugins");
+    A.target = AccessTarget::variable(keyOf("plugins"));
     A.what = AccessWhat::Mutate;
     A.location = at(4, 3, "/src/fill.cpp");
     A.functionKey = "load_plugins";

@@ -32,7 +32,7 @@ TEST_CASE("a controller writing a field in a public member function is reported 
   Program P;
   P.cls("UserCtrl", 12)
       .method("UserCtrl::profile", "UserCtrl")
-      .instance("UserCtrl", "controller", "public-methods")
+      .instance("UserCtrl", InstanceKind::Controller, EntryRule::PublicMethods)
       .fieldWrite("UserCtrl", "current_user_", "UserCtrl::profile", 20, AccessWhat::Reassign);
   std::vector<Finding> Found = handlers(P);
   REQUIRE(Found.size() == 1);
@@ -59,7 +59,7 @@ TEST_CASE("private helpers are followed from the entry points, other functions a
       .method("Api::remember", "Api", /*Public=*/false)
       .method("Api::configure", "Api")
       .call("Api::get", "Api::remember")
-      .instance("Api", "registration", "", {"Api::get"})
+      .instance("Api", InstanceKind::Registration, EntryRule::Entries, {"Api::get"})
       .fieldWrite("Api", "seen_", "Api::remember", 30)
       .fieldWrite("Api", "port_", "Api::configure", 40);
   std::vector<Finding> Found = handlers(P);
@@ -76,7 +76,7 @@ TEST_CASE("writes under a lock, in a locked call or only at startup are not requ
       .initializer("init:cfg")
       .call("Stats::handle", "Stats::bump", Sync::Lock)
       .call("init:cfg", "Stats::load")
-      .instance("Stats", "controller", "public-methods")
+      .instance("Stats", InstanceKind::Controller, EntryRule::PublicMethods)
       .fieldWrite("Stats", "paths_", "Stats::handle", 10, AccessWhat::Mutate, Sync::Lock)
       .fieldWrite("Stats", "count_", "Stats::bump", 20)
       .fieldWrite("Stats", "table_", "Stats::load", 30);
@@ -90,7 +90,7 @@ TEST_CASE("a public init() that only constructors call is construction") {
       .method("Ctl::init", "Ctl")
       .method("Ctl::serve", "Ctl")
       .call("Ctl::Ctl", "Ctl::init")
-      .instance("Ctl", "controller", "public-methods")
+      .instance("Ctl", InstanceKind::Controller, EntryRule::PublicMethods)
       .fieldWrite("Ctl", "routes_", "Ctl::init", 10);
   CHECK(handlers(P).empty());
   P.fieldWrite("Ctl", "last_", "Ctl::serve", 20);
@@ -104,7 +104,7 @@ TEST_CASE("functors: only call operators are entry points") {
   P.cls("Counter", 1)
       .method("Counter::operator()", "Counter", true, /*CallOperator=*/true)
       .method("Counter::reset", "Counter")
-      .instance("Counter", "registration", "call-operators")
+      .instance("Counter", InstanceKind::Registration, EntryRule::CallOperators)
       .fieldWrite("Counter", "n_", "Counter::reset", 10);
   CHECK(handlers(P).empty());
   P.fieldWrite("Counter", "n_", "Counter::operator()", 5, AccessWhat::Reassign);
@@ -116,9 +116,9 @@ TEST_CASE("fields of base classes count, and lambdas defined in reached function
   P.cls("Base", 1).cls("Derived", 10, {keyOf("Base")});
   P.method("Base::log", "Base", false)
       .method("Derived::handle", "Derived")
-      .fn("lambda:Derived::handle#0@/src/server.cpp")
+      .lambda("lambda:Derived::handle#0@/src/server.cpp", "Derived::handle")
       .call("Derived::handle", "Base::log")
-      .instance("Derived", "controller", "public-methods")
+      .instance("Derived", InstanceKind::Controller, EntryRule::PublicMethods)
       .fieldWrite("Base", "lines_", "Base::log", 5)
       .fieldWrite("Derived", "last_", "lambda:Derived::handle#0@/src/server.cpp", 15);
   std::vector<Finding> Found = handlers(P);
@@ -169,8 +169,8 @@ TEST_CASE("global and Meyers instances: the methods called at run time outside a
 
 TEST_CASE("an instance whose class writes nothing is not reported") {
   Program P;
-  P.cls("Hello", 1).method("Hello::operator()", "Hello", true, true).instance("Hello", "registration",
-                                                                             "call-operators");
+  P.cls("Hello", 1).method("Hello::operator()", "Hello", true, true).instance("Hello", InstanceKind::Registration,
+                                                                             EntryRule::CallOperators);
   CHECK(handlers(P).empty());
 }
 
