@@ -2,6 +2,8 @@
 // rule shares (see Finding.h).
 #include "classify/Finding.h"
 
+#include "CheckTable.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -10,10 +12,6 @@
 namespace sharedstate {
 
 namespace {
-const char *const CheckIds[] = {
-#define SHAREDSTATE_CHECK(Id, Kind, Class, Doc) Id,
-#include "Checks.def"
-};
 const char *const VerdictNames[] = {"thread-safe", "probably-thread-safe", "not-thread-safe"};
 const char *const LazyShapeNames[] = {"incomplete-init", "duplicate-init", "double-checked", "memoize", "flag"};
 } // namespace
@@ -28,7 +26,8 @@ std::optional<Verdict> parseVerdict(const std::string &S) {
   return std::nullopt;
 }
 
-const char *checkFor(VarKind K) { return CheckIds[static_cast<int>(K)]; }
+// The variable checks are the table's first rows, in VarKind order.
+const char *checkFor(VarKind K) { return CheckTable[static_cast<int>(K)].id; }
 
 std::string fingerprint(const std::string &Check, const std::string &Key) {
   uint64_t H = 1469598103934665603ULL;

@@ -1,27 +1,9 @@
-// Parsing and applying the WarnOn option (see WarnOn.h).
+// Parsing and applying the WarnOn option, and the per-check policy (see WarnOn.h).
 #include "classify/WarnOn.h"
 
-namespace sharedstate {
+#include "facts/Lists.h"
 
-std::vector<std::string> splitList(const std::string &List) {
-  std::vector<std::string> Out;
-  std::string Item;
-  auto Flush = [&] {
-    size_t B = Item.find_first_not_of(" \t\n");
-    size_t E = Item.find_last_not_of(" \t\n");
-    if (B != std::string::npos)
-      Out.push_back(Item.substr(B, E - B + 1));
-    Item.clear();
-  };
-  for (char C : List) {
-    if (C == ';' || C == ',')
-      Flush();
-    else
-      Item += C;
-  }
-  Flush();
-  return Out;
-}
+namespace sharedstate {
 
 WarnOn WarnOn::defaults() {
   WarnOn W;
@@ -53,6 +35,11 @@ std::optional<WarnOn> WarnOn::parse(const std::string &Spec, std::string &Error)
 
 bool WarnOn::warns(const Finding &F) const {
   return verdicts.count(F.verdict) || categories.count(F.category);
+}
+
+bool WarnPolicy::warns(const Finding &F) const {
+  auto It = perCheck.find(F.check);
+  return (It != perCheck.end() ? It->second : fallback).warns(F);
 }
 
 std::string WarnOn::str() const {

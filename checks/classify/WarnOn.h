@@ -7,8 +7,9 @@
 // (1-4) or "all"; a finding warns when its verdict or its category is listed.
 #pragma once
 
-#include "classify/Classify.h"
+#include "classify/Finding.h"
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -29,7 +30,12 @@ struct WarnOn {
   std::string str() const;
 };
 
-/// Splits "a;b, c" into trimmed, non-empty items.
-std::vector<std::string> splitList(const std::string &List);
+/// Which findings are warnings: the WarnOn of each finding's check, else
+/// the shared one (the clang-tidy plugin decides the same way).
+struct WarnPolicy {
+  WarnOn fallback = WarnOn::defaults();
+  std::map<std::string, WarnOn> perCheck; ///< check id -> its own WarnOn
+  bool warns(const Finding &F) const;
+};
 
 } // namespace sharedstate

@@ -44,16 +44,25 @@ struct ExtensibleLists {
 struct ListOption {
   const char *option; ///< CheckOptions key after the prefix: "SyncTypes"
   const char *flag;   ///< sharedstate-scan's repeatable flag: "--sync-type"
+  const char *help;   ///< the flag's help, lines separated by '\n'
   std::vector<std::string> ExtensibleLists::*list;
 };
 
 inline constexpr ListOption ListOptions[] = {
-    {"SyncTypes", "--sync-type", &ExtensibleLists::syncTypes},
-    {"LockGuardTypes", "--lock-guard-type", &ExtensibleLists::lockGuardTypes},
-    {"OnceFunctions", "--once-function", &ExtensibleLists::onceFunctions},
-    {"HandlerBaseClasses", "--handler-base", &ExtensibleLists::handlerBaseClasses},
-    {"RegistrationFunctions", "--registration-function", &ExtensibleLists::registrationFunctions},
-    {"SingletonAccessors", "--singleton-accessor", &ExtensibleLists::singletonAccessors},
+    {"SyncTypes", "--sync-type", "another synchronization type, e.g. absl::Mutex (repeatable)",
+     &ExtensibleLists::syncTypes},
+    {"LockGuardTypes", "--lock-guard-type", "another RAII lock type, e.g. absl::MutexLock (repeatable)",
+     &ExtensibleLists::lockGuardTypes},
+    {"OnceFunctions", "--once-function", "another call_once-like function (repeatable)",
+     &ExtensibleLists::onceFunctions},
+    {"HandlerBaseClasses", "--handler-base",
+     "another framework base class whose subclasses serve\nevery request from one instance (repeatable)",
+     &ExtensibleLists::handlerBaseClasses},
+    {"RegistrationFunctions", "--registration-function",
+     "another call that keeps a handler for the process's\nlife, e.g. myhttp::Router::add (repeatable)",
+     &ExtensibleLists::registrationFunctions},
+    {"SingletonAccessors", "--singleton-accessor", "another call returning a one-per-process instance (repeatable)",
+     &ExtensibleLists::singletonAccessors},
 };
 
 struct AnalysisOptions : ExtensibleLists {

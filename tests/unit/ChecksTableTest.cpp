@@ -1,9 +1,12 @@
 // checks/Checks.def is the single source of truth for the checks; this test
 // keeps the rest of the project honest about it. Every entry needs its docs
-// page, its clang-tidy class in tool/tidy/<Class>.h, and at least one fixture
-// expectation naming it, and the variable checks
-// must line up with VarKind, because Classify indexes the table by kind.
+// page, whose first line is the entry's summary, a valid default WarnOn, and
+// at least one fixture expectation naming it; the variable checks must line
+// up with VarKind, because classification indexes the table by kind, and the
+// pattern checks need a label for the text summary.
+#include "CheckTable.h"
 #include "classify/Classify.h"
+#include "classify/WarnOn.h"
 #include "Expectations.h"
 #include "facts/Facts.h"
 
@@ -20,18 +23,6 @@ namespace fs = std::filesystem;
 using namespace sharedstate;
 
 namespace {
-
-struct CheckEntry {
-  std::string id, kind, docPage, className;
-};
-
-const std::vector<CheckEntry> &table() {
-  static const std::vector<CheckEntry> Entries = {
-#define SHAREDSTATE_CHECK(Id, Kind, Class, DocPage) {Id, Kind, DocPage, #Class},
-#include "Checks.def"
-  };
-  return Entries;
-}
 
 const fs::path SourceDir = SHAREDSTATE_SOURCE_DIR;
 
@@ -55,39 +46,51 @@ std::set<std::string> checksWithFixtures() {
 
 TEST_SUITE("checks table") {
 
-TEST_CASE("every check has its clang-tidy class, in a header named after it") {
-  for (const CheckEntry &E : table()) {
-    CAPTURE(E.id);
-    fs::path Header = SourceDir / "tool" / "tidy" / (E.className + ".h");
-    REQUIRE(fs::exists(Header));
-    std::ifstream In(Header);
-    std::ostringstream Text;
-    Text << In.rdbuf();
-    CHECK(Text.str().find("class " + E.className + " ") != std::string::npos);
+TEST_CASE("every check's summary is the first line of its docs page") {
+  for (const CheckInfo &C : CheckTable) {
+    CAPTURE(C.id);
+    std::ifstream In(SourceDir / C.docPage);
+    std::string First;
+    std::getline(In, First);
+    CHECK(First == C.summary);
+  }
+}
+
+TEST_CASE("every check's default WarnOn parses, and pattern checks have a summary label") {
+  for (size_t I = 0; I < std::size(CheckTable); ++I) {
+    const CheckInfo &C = CheckTable[I];
+    CAPTURE(C.id);
+    std::string Error;
+    CHECK_MESSAGE(WarnOn::parse(C.defaultWarnOn, Error).has_value(), Error);
+    // Variable checks (the first rows) are the category table's; the others
+    // each need their own line.
+    CHECK((I < 3) == (std::string(C.tally).empty()));
   }
 }
 
 TEST_CASE("the checks table has an entry per variable kind, in VarKind order") {
   const VarKind Kinds[] = {VarKind::NamespaceGlobal, VarKind::StaticMember, VarKind::FunctionLocalStatic};
-  REQUIRE(table().size() >= std::size(Kinds));
+  REQUIRE(std::size(CheckTable) >= std::size(Kinds));
   for (size_t I = 0; I < std::size(Kinds); ++I) {
     CAPTURE(I);
-    CHECK(table()[I].kind == toString(Kinds[I]));
-    CHECK(table()[I].id == checkFor(Kinds[I]));
+    CHECK(std::string(CheckTable[I].kind) == toString(Kinds[I]));
+    CHECK(std::string(CheckTable[I].id) == checkFor(Kinds[I]));
   }
 }
 
 TEST_CASE("check ids are unique and named sharedstate-<kind>") {
   std::set<std::string> Ids;
-  for (const CheckEntry &C : table()) {
+  for (const CheckInfo &C : CheckTable) {
     CAPTURE(C.id);
     CHECK(Ids.insert(C.id).second);
-    CHECK(C.id == "sharedstate-" + C.kind);
+    CHECK(std::string(C.id) == "sharedstate-" + std::string(C.kind));
+    CHECK(findCheck(C.id) == &C);
   }
+  CHECK(findCheck("sharedstate-no-such-check") == nullptr);
 }
 
 TEST_CASE("every check has its docs page") {
-  for (const CheckEntry &C : table()) {
+  for (const CheckInfo &C : CheckTable) {
     CAPTURE(C.id);
     CHECK_MESSAGE(fs::is_regular_file(SourceDir / C.docPage), "missing " << C.docPage);
   }
@@ -96,7 +99,7 @@ TEST_CASE("every check has its docs page") {
 TEST_CASE("every check has a fixture that expects it") {
   REQUIRE(fs::is_directory(SourceDir / "fixtures"));
   const std::set<std::string> Covered = checksWithFixtures();
-  for (const CheckEntry &C : table()) {
+  for (const CheckInfo &C : CheckTable) {
     CAPTURE(C.id);
     CHECK_MESSAGE(Covered.count(C.id), "no EXPECT line under fixtures/ names " << C.id);
   }

@@ -1,7 +1,9 @@
 // The scanner reads the plugin's options from .clang-tidy: both spellings of
 // CheckOptions clang-tidy accepts, the shared sharedstate.* keys and the
 // per-check ones, and one-line errors for files clang-tidy would reject.
-#include "config/Config.h"
+#include "CheckTable.h"
+#include "config/ResolveOptions.h"
+#include "config/TidyConfig.h"
 
 #include "Doctest.h"
 
@@ -26,10 +28,19 @@ std::string parseError(const std::string &Text) {
   return Error;
 }
 
-ScanConfig resolve(const std::map<std::string, std::string> &Options) {
-  ScanConfig C;
+/// What the scanner makes of CheckOptions: the lists they add (without the
+/// defaults) and the WarnOn policy.
+struct Resolved : ExtensibleLists {
+  WarnPolicy warn;
+};
+
+Resolved resolve(const std::map<std::string, std::string> &Options) {
+  Resolved C;
+  static_cast<ExtensibleLists &>(C) = configuredLists(lookupIn(Options));
+  ScanSettings S;
   std::string Error;
-  CHECK_MESSAGE(resolveCheckOptions(Options, C, Error), Error);
+  CHECK_MESSAGE(resolveScan(lookupIn(Options), CommandLineOptions(), S, Error), Error);
+  C.warn = S.warn;
   return C;
 }
 
@@ -140,7 +151,7 @@ TEST_CASE("malformed files: one line with the file, line and column") {
 }
 
 TEST_CASE("sharedstate.* options") {
-  ScanConfig C = resolve({{"sharedstate.WarnOn", "3"},
+  Resolved C = resolve({{"sharedstate.WarnOn", "3"},
                           {"sharedstate.SyncTypes", "mylib::SpinLock; mylib::Queue"},
                           {"sharedstate.LockGuardTypes", "mylib::Guard"},
                           {"sharedstate.OnceFunctions", "mylib::once,mylib::once_flagged"},
@@ -156,7 +167,7 @@ TEST_CASE("sharedstate.* options") {
 }
 
 TEST_CASE("handler options: the shared key and the singleton-handler check's own add up") {
-  ScanConfig C = resolve({{"sharedstate.RegistrationFunctions", "myhttp::Router::add"},
+  Resolved C = resolve({{"sharedstate.RegistrationFunctions", "myhttp::Router::add"},
                           {"sharedstate-singleton-handler.RegistrationFunctions", "myhttp::Router::on"},
                           {"sharedstate-singleton-handler.HandlerBaseClasses", "myhttp::Controller"},
                           {"sharedstate.SingletonAccessors", "myhttp::App::service"}});
@@ -166,14 +177,14 @@ TEST_CASE("handler options: the shared key and the singleton-handler check's own
 }
 
 TEST_CASE("without options: the defaults") {
-  ScanConfig C = resolve({});
+  Resolved C = resolve({});
   CHECK(C.syncTypes.empty());
   CHECK(C.warn.warns(finding("sharedstate-mutable-global", 4, Verdict::NotThreadSafe)));
   CHECK_FALSE(C.warn.warns(finding("sharedstate-mutable-global", 3, Verdict::ProbablyThreadSafe)));
 }
 
 TEST_CASE("per-check lists are unioned with the shared ones") {
-  ScanConfig C = resolve({{"sharedstate.SyncTypes", "a::M"},
+  Resolved C = resolve({{"sharedstate.SyncTypes", "a::M"},
                           {"sharedstate-mutable-global.SyncTypes", "b::M,a::M"},
                           {"sharedstate-function-local-static.SyncTypes", "c::M"},
                           {"sharedstate-no-such-check.SyncTypes", "d::M"}});
@@ -184,7 +195,7 @@ TEST_CASE("per-check lists are unioned with the shared ones") {
 }
 
 TEST_CASE("WarnOn is per check, falling back to sharedstate.WarnOn, as in the plugin") {
-  ScanConfig C = resolve({{"sharedstate.WarnOn", "3"}, {"sharedstate-mutable-global.WarnOn", "4"}});
+  Resolved C = resolve({{"sharedstate.WarnOn", "3"}, {"sharedstate-mutable-global.WarnOn", "4"}});
   CHECK(C.warn.warns(finding("sharedstate-mutable-global", 4, Verdict::ProbablyThreadSafe)));
   CHECK_FALSE(C.warn.warns(finding("sharedstate-mutable-global", 3, Verdict::NotThreadSafe)));
   CHECK(C.warn.warns(finding("sharedstate-function-local-static", 3, Verdict::ProbablyThreadSafe)));
@@ -200,21 +211,65 @@ TEST_CASE("WarnOn is per check, falling back to sharedstate.WarnOn, as in the pl
 TEST_CASE("an invalid WarnOn names its key and the bad item") {
   for (const char *Key : {"sharedstate.WarnOn", "sharedstate-mutable-global.WarnOn"}) {
     CAPTURE(Key);
-    ScanConfig C;
+    ScanSettings S;
     std::string Error, Bad;
-    CHECK_FALSE(resolveCheckOptions({{Key, "3;sometimes"}}, C, Error, &Bad));
+    const std::map<std::string, std::string> Bogus = {{Key, "3;sometimes"}}, Empty = {{Key, ""}};
+    CHECK_FALSE(resolveScan(lookupIn(Bogus), CommandLineOptions(), S, Error, &Bad));
     CHECK(Bad == Key);
     CHECK(Error.find(Key) != std::string::npos);
     CHECK(Error.find("'sometimes'") != std::string::npos);
-    CHECK_FALSE(resolveCheckOptions({{Key, ""}}, C, Error));
+    CHECK_FALSE(resolveScan(lookupIn(Empty), CommandLineOptions(), S, Error));
   }
 }
 
 TEST_CASE("every check of the table has per-check keys") {
-  std::vector<std::string> Ids = sharedstateCheckIds();
-  CHECK(has(Ids, "sharedstate-mutable-global"));
-  CHECK(has(Ids, "sharedstate-mutable-static-member"));
-  CHECK(has(Ids, "sharedstate-function-local-static"));
+  for (const CheckInfo &C : CheckTable) {
+    CAPTURE(C.id);
+    const std::string Key = std::string(C.id) + ".SyncTypes";
+    CHECK(has(resolve({{Key, "x::M"}}).syncTypes, "x::M"));
+  }
+}
+
+TEST_CASE("the plugin's view: a check's own key, else the shared key, else the default") {
+  const std::map<std::string, std::string> Options = {{"sharedstate.SyncTypes", "a::M"},
+                                                      {"sharedstate-mutable-global.SyncTypes", "b::M"},
+                                                      {"sharedstate.WarnOn", "3"},
+                                                      {"sharedstate-lazy-init.WarnOn", "all"}};
+  CheckSettings Global = resolveCheck(lookupIn(Options), "sharedstate-mutable-global");
+  CHECK(has(Global.analysis.syncTypes, "b::M"));
+  CHECK_FALSE(has(Global.analysis.syncTypes, "a::M"));
+  CHECK(has(Global.analysis.syncTypes, "std::mutex")); // the defaults stay
+  CHECK(Global.listValues.at("SyncTypes") == "b::M");
+  CheckSettings Member = resolveCheck(lookupIn(Options), "sharedstate-mutable-static-member");
+  CHECK(has(Member.analysis.syncTypes, "a::M"));
+  CHECK(Member.listValues.at("LockGuardTypes").empty());
+
+  std::string Error;
+  CHECK(resolveWarnOn(lookupIn(Options), "sharedstate-mutable-global", Error)->str() == "3");
+  CHECK(resolveWarnOn(lookupIn(Options), "sharedstate-lazy-init", Error)->str() == "1;2;3;4");
+  CHECK(resolveWarnOn(lookupIn({}), "sharedstate-lazy-init", Error)->str() == "not-thread-safe");
+  std::string Bad;
+  const std::map<std::string, std::string> Bogus = {{"sharedstate.WarnOn", "often"}};
+  CHECK_FALSE(resolveWarnOn(lookupIn(Bogus), "sharedstate-lazy-init", Error, &Bad).has_value());
+  CHECK(Bad == "sharedstate.WarnOn");
+  CHECK(Error.find("'often'") != std::string::npos);
+}
+
+TEST_CASE("the command line adds to the lists and its --warn-on replaces every check's WarnOn") {
+  const std::map<std::string, std::string> Options = {{"sharedstate.SyncTypes", "a::M"},
+                                                      {"sharedstate-mutable-global.WarnOn", "4"}};
+  CommandLineOptions CL;
+  CL.syncTypes = {"cli::M"};
+  std::string Error;
+  CL.warnOn = WarnOn::parse("1", Error);
+  ScanSettings S;
+  REQUIRE(resolveScan(lookupIn(Options), CL, S, Error));
+  CHECK(has(S.analysis.syncTypes, "std::mutex"));
+  CHECK(has(S.analysis.syncTypes, "a::M"));
+  CHECK(has(S.analysis.syncTypes, "cli::M"));
+  CHECK(S.warn.perCheck.empty());
+  CHECK(S.warn.warns(finding("sharedstate-mutable-global", 1, Verdict::ThreadSafe)));
+  CHECK_FALSE(S.warn.warns(finding("sharedstate-mutable-global", 4, Verdict::NotThreadSafe)));
 }
 
 } // TEST_SUITE

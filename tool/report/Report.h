@@ -1,5 +1,11 @@
 // Reporters: pure functions from findings to text. They never look at facts or
 // ASTs, so every output format shows exactly what classification decided.
+//
+//   Json.cpp     the JSON report, a contract (docs/json-report.md,
+//                docs/report.schema.json)
+//   Text.cpp     compiler-style warnings and notes, and a summary
+// Both name checks only through the checks table (Checks.def): a new check
+// needs no change here.
 #pragma once
 
 #include "classify/Classify.h"
@@ -7,7 +13,6 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,14 +32,6 @@ struct ReportInput {
   /// Ids of the findings a NOLINT comment suppresses. They stay in the
   /// inventory ("suppressed": true) but are never warnings.
   std::set<std::string> suppressed;
-};
-
-/// Which findings are warnings: the WarnOn option of each finding's check,
-/// else the shared one (the clang-tidy plugin decides the same way).
-struct WarnPolicy {
-  WarnOn fallback = WarnOn::defaults();
-  std::map<std::string, WarnOn> perCheck; ///< check id -> its own WarnOn
-  bool warns(const Finding &F) const;
 };
 
 struct TextOptions {

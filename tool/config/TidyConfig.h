@@ -1,20 +1,17 @@
-// The scanner's view of a project's .clang-tidy: the same CheckOptions the
-// clang-tidy plugin reads, so that CI, local scans and editors agree.
+// TidyConfig: the scanner's view of a project's .clang-tidy, the same
+// CheckOptions the clang-tidy plugin reads, so that CI, local scans and
+// editors agree.
 //
-// Read: sharedstate.<Option> and <check id>.<Option> for the options WarnOn,
-// SyncTypes, LockGuardTypes, OnceFunctions, HandlerBaseClasses,
-// RegistrationFunctions and SingletonAccessors. Lists are the union of every
-// value found; WarnOn stays per check, as in the plugin (a check's own value,
-// else sharedstate.WarnOn, else not-thread-safe). Everything else in the file
-// (Checks, other checks' options, ...) is ignored: the scanner always runs
-// every sharedstate check.
+// Only CheckOptions and InheritParentConfig matter here; everything else in
+// the file (Checks, other checks' options, ...) is ignored, since the scanner
+// always runs every sharedstate check. How the options then combine with
+// the defaults and the command line is ResolveOptions.h's business.
 //
 // The YAML is parsed with LLVM's YAML parser; this header keeps LLVM out of
 // its users.
 #pragma once
 
-#include "facts/Options.h"
-#include "report/Report.h"
+#include "config/ResolveOptions.h"
 
 #include <map>
 #include <string>
@@ -39,28 +36,26 @@ struct TidyFile {
 bool parseTidyFile(const std::string &Text, TidyFile &Out, std::string &Error,
                    const std::string &Name = TidyConfigName);
 
-/// The options that sharedstate-scan applies.
-/// The lists (ExtensibleLists) hold what the files add to the defaults.
-struct ScanConfig : ExtensibleLists {
+/// The CheckOptions of the files that apply, nearer files first: a key set
+/// in a nearer file wins, and `origin` says which file each key came from.
+struct TidyConfig {
+  std::map<std::string, std::string> checkOptions;
+  std::map<std::string, std::string> origin;
   std::vector<std::string> files; ///< the files read, nearest first; empty: none
-  WarnPolicy warn;
 };
-
-/// The check ids whose <id>.<Option> keys are read (checks/Checks.def).
-std::vector<std::string> sharedstateCheckIds();
-
-/// Turns CheckOptions into a ScanConfig (its files are left alone). On an
-/// invalid WarnOn returns false; Error names the key and the problem, and
-/// BadKey, when given, receives the key.
-bool resolveCheckOptions(const std::map<std::string, std::string> &CheckOptions, ScanConfig &Out,
-                         std::string &Error, std::string *BadKey = nullptr);
 
 /// Reads the configuration: ConfigFile if it is not empty, else the nearest
 /// .clang-tidy in StartDir or its parents (an empty file is skipped, and
 /// InheritParentConfig: true merges the parent's options under the child's,
 /// as clang-tidy does). Finding no file is not an error. On error returns
 /// false with a one-line Error naming the file.
-bool loadScanConfig(const std::string &ConfigFile, const std::string &StartDir, ScanConfig &Out,
+bool loadTidyConfig(const std::string &ConfigFile, const std::string &StartDir, TidyConfig &Out,
                     std::string &Error);
+
+/// The scanner's settings: loadTidyConfig, then resolveScan with the
+/// command line. An invalid value is an error naming the file it came from:
+/// "<file>: invalid configuration: sharedstate.WarnOn: ...".
+bool loadScanSettings(const std::string &ConfigFile, const std::string &StartDir,
+                      const CommandLineOptions &CommandLine, ScanSettings &Out, std::string &Error);
 
 } // namespace sharedstate

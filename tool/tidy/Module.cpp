@@ -1,14 +1,12 @@
-// The sharedstate clang-tidy module, loaded with `clang-tidy --load`.
+// The sharedstate clang-tidy module, loaded with `clang-tidy --load`: one
+// check per row of the checks table (Checks.def), all sharing one analysis
+// per TU.
 //
 // A plugin built against one LLVM major and loaded into another clang-tidy
 // lists its checks and then silently reports nothing (or crashes): the guard
 // below refuses to load instead, before any check can run. It talks through
 // stdio only, since LLVM's own streams are exactly what may not match.
-#include "FunctionLocalStaticCheck.h"
-#include "LazyInitCheck.h"
-#include "MutableGlobalCheck.h"
-#include "MutableStaticMemberCheck.h"
-#include "SingletonHandlerCheck.h"
+#include "SharedStateCheck.h"
 
 #include <clang/Basic/Version.h>
 #include <clang-tidy/ClangTidyModule.h>
@@ -18,6 +16,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 namespace sharedstate::tidy {
@@ -46,8 +45,12 @@ struct VersionGuard {
 class SharedStateModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
-#define SHAREDSTATE_CHECK(Id, Kind, Class, Doc) Factories.registerCheck<Class>(Id);
-#include "Checks.def"
+    auto Cache = std::make_shared<AnalysisCache>();
+    for (const CheckInfo &Info : CheckTable)
+      Factories.registerCheckFactory(
+          Info.id, [&Info, Cache](llvm::StringRef Name, clang::tidy::ClangTidyContext *Context) {
+            return std::make_unique<SharedStateCheck>(Name, Context, Info, Cache);
+          });
   }
 };
 

@@ -1,10 +1,10 @@
-// Reading .clang-tidy (see Config.h). The YAML is walked node by node with
+// Reading .clang-tidy (see TidyConfig.h). The YAML is walked node by node with
 // LLVM's YAML parser rather than mapped with YAMLTraits: the file is the
 // user's clang-tidy configuration, full of keys we do not know and must not
 // reject, and we need exactly two of them.
-#include "config/Config.h"
+#include "config/TidyConfig.h"
 
-#include "classify/WarnOn.h"
+#include "facts/Lists.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/Casting.h>
@@ -139,12 +139,6 @@ private:
   TidyFile &Out;
 };
 
-void appendUnique(std::vector<std::string> &To, const std::string &List) {
-  for (std::string &Item : splitList(List))
-    if (std::find(To.begin(), To.end(), Item) == To.end())
-      To.push_back(std::move(Item));
-}
-
 /// Reads and parses one file. Empty: the file has no bytes at all.
 bool readFile(const std::string &Path, TidyFile &Out, bool &Empty, std::string &Error) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
@@ -177,52 +171,13 @@ bool parseTidyFile(const std::string &Text, TidyFile &Out, std::string &Error, c
   return false;
 }
 
-std::vector<std::string> sharedstateCheckIds() {
-  std::vector<std::string> Ids;
-#define SHAREDSTATE_CHECK(Id, Kind, Class, DocPage) Ids.push_back(Id);
-#include "Checks.def"
-  return Ids;
-}
-
-bool resolveCheckOptions(const std::map<std::string, std::string> &CheckOptions, ScanConfig &Out,
-                         std::string &Error, std::string *BadKey) {
-  std::vector<std::string> Prefixes = {"sharedstate"};
-  for (std::string &Id : sharedstateCheckIds())
-    Prefixes.push_back(std::move(Id));
-  for (const std::string &Prefix : Prefixes) {
-    auto Get = [&](const char *Option) -> const std::string * {
-      auto It = CheckOptions.find(Prefix + "." + Option);
-      return It == CheckOptions.end() ? nullptr : &It->second;
-    };
-    for (const ListOption &L : ListOptions)
-      if (const std::string *V = Get(L.option))
-        appendUnique(Out.*L.list, *V);
-    if (const std::string *V = Get("WarnOn")) {
-      std::string Problem;
-      std::optional<WarnOn> W = WarnOn::parse(*V, Problem);
-      if (!W) {
-        Error = Prefix + ".WarnOn: " + Problem;
-        if (BadKey)
-          *BadKey = Prefix + ".WarnOn";
-        return false;
-      }
-      if (Prefix == "sharedstate")
-        Out.warn.fallback = *W;
-      else
-        Out.warn.perCheck[Prefix] = *W;
-    }
-  }
-  return true;
-}
-
-bool loadScanConfig(const std::string &ConfigFile, const std::string &StartDir, ScanConfig &Out,
+bool loadTidyConfig(const std::string &ConfigFile, const std::string &StartDir, TidyConfig &Out,
                     std::string &Error) {
   // Nearest file first; a key already taken from a nearer file wins.
-  std::map<std::string, std::string> Options, Origin;
   auto Merge = [&](const TidyFile &F, const std::string &Path) {
     for (const auto &[Key, Value] : F.checkOptions)
-      if (Options.emplace(Key, Value).second)
-        Origin[Key] = Path;
+      if (Out.checkOptions.emplace(Key, Value).second)
+        Out.origin[Key] = Path;
     Out.files.push_back(Path);
   };
   bool Inherit = true;
@@ -257,9 +212,17 @@ bool loadScanConfig(const std::string &ConfigFile, const std::string &StartDir, 
         break;
     }
   }
+  return true;
+}
+
+bool loadScanSettings(const std::string &ConfigFile, const std::string &StartDir,
+                      const CommandLineOptions &CommandLine, ScanSettings &Out, std::string &Error) {
+  TidyConfig Config;
+  if (!loadTidyConfig(ConfigFile, StartDir, Config, Error))
+    return false;
   std::string BadKey;
-  if (!resolveCheckOptions(Options, Out, Error, &BadKey)) {
-    Error = Origin[BadKey] + ": invalid configuration: " + Error;
+  if (!resolveScan(lookupIn(Config.checkOptions), CommandLine, Out, Error, &BadKey)) {
+    Error = Config.origin[BadKey] + ": invalid configuration: " + Error;
     return false;
   }
   return true;

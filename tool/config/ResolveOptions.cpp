@@ -1,0 +1,117 @@
+// Option precedence (see ResolveOptions.h).
+#include "config/ResolveOptions.h"
+
+#include "CheckTable.h"
+#include "facts/Lists.h"
+
+namespace sharedstate {
+
+OptionLookup lookupIn(const std::map<std::string, std::string> &CheckOptions) {
+  return [&CheckOptions](const std::string &Key) -> std::optional<std::string> {
+    auto It = CheckOptions.find(Key);
+    if (It == CheckOptions.end())
+      return std::nullopt;
+    return It->second;
+  };
+}
+
+std::optional<FoundOption> checkOption(const OptionLookup &Lookup, const std::string &Check,
+                                       const std::string &Option) {
+  for (const std::string &Key : {Check + "." + Option, std::string(SharedPrefix) + "." + Option})
+    if (std::optional<std::string> V = Lookup(Key))
+      return FoundOption{Key, *V};
+  return std::nullopt;
+}
+
+namespace {
+std::optional<WarnOn> parseWarnOn(const FoundOption &Found, std::string &Error, std::string *BadKey) {
+  std::optional<WarnOn> W = WarnOn::parse(Found.value, Error);
+  if (!W && BadKey)
+    *BadKey = Found.key;
+  return W;
+}
+
+/// parseWarnOn with the key in the error, as the scanner reports it.
+std::optional<WarnOn> parseWarnOnKeyed(const FoundOption &Found, std::string &Error, std::string *BadKey) {
+  std::optional<WarnOn> W = parseWarnOn(Found, Error, BadKey);
+  if (!W)
+    Error = Found.key + ": " + Error;
+  return W;
+}
+
+std::optional<WarnOn> defaultWarnOn(const std::string &Check) {
+  const CheckInfo *C = findCheck(Check.c_str());
+  std::string Ignored;
+  return C ? WarnOn::parse(C->defaultWarnOn, Ignored) : WarnOn::defaults();
+}
+} // namespace
+
+std::optional<WarnOn> resolveWarnOn(const OptionLookup &Lookup, const std::string &Check, std::string &Error,
+                                    std::string *BadKey) {
+  if (std::optional<FoundOption> Found = checkOption(Lookup, Check, "WarnOn"))
+    return parseWarnOn(*Found, Error, BadKey);
+  return defaultWarnOn(Check);
+}
+
+CheckSettings resolveCheck(const OptionLookup &Lookup, const std::string &Check) {
+  CheckSettings S;
+  S.analysis = AnalysisOptions::defaults();
+  for (const ListOption &L : ListOptions) {
+    std::optional<FoundOption> Found = checkOption(Lookup, Check, L.option);
+    std::string &Value = S.listValues[L.option] = Found ? Found->value : "";
+    for (std::string &Item : splitList(Value))
+      (S.analysis.*L.list).push_back(std::move(Item));
+  }
+  return S;
+}
+
+ExtensibleLists configuredLists(const OptionLookup &Lookup) {
+  ExtensibleLists Out;
+  std::vector<std::string> Prefixes = {SharedPrefix};
+  for (const CheckInfo &C : CheckTable)
+    Prefixes.emplace_back(C.id);
+  for (const std::string &Prefix : Prefixes)
+    for (const ListOption &L : ListOptions)
+      if (std::optional<std::string> V = Lookup(Prefix + "." + L.option))
+        appendUnique(Out.*L.list, *V);
+  return Out;
+}
+
+bool resolveScan(const OptionLookup &Lookup, const CommandLineOptions &CommandLine, ScanSettings &Out,
+                 std::string &Error, std::string *BadKey) {
+  Out.analysis = AnalysisOptions::defaults();
+  const ExtensibleLists FromFile = configuredLists(Lookup);
+  for (const ListOption &L : ListOptions)
+    for (const ExtensibleLists *From : {&FromFile, static_cast<const ExtensibleLists *>(&CommandLine)}) {
+      std::vector<std::string> &To = Out.analysis.*L.list;
+      To.insert(To.end(), (From->*L.list).begin(), (From->*L.list).end());
+    }
+  // WarnOn: the shared key is every check's fallback; a check's own key
+  // overrides it for that check's findings.
+  Out.warn = WarnPolicy();
+  const std::string SharedKey = std::string(SharedPrefix) + ".WarnOn";
+  std::optional<std::string> Shared = Lookup(SharedKey);
+  if (Shared) {
+    std::optional<WarnOn> W = parseWarnOnKeyed({SharedKey, *Shared}, Error, BadKey);
+    if (!W)
+      return false;
+    Out.warn.fallback = *W;
+  }
+  for (const CheckInfo &C : CheckTable) {
+    const std::string Key = std::string(C.id) + ".WarnOn";
+    if (std::optional<std::string> V = Lookup(Key)) {
+      std::optional<WarnOn> W = parseWarnOnKeyed({Key, *V}, Error, BadKey);
+      if (!W)
+        return false;
+      Out.warn.perCheck[C.id] = *W;
+    } else if (std::optional<WarnOn> Default = defaultWarnOn(C.id);
+               !Shared && Default && Default->str() != Out.warn.fallback.str()) {
+      Out.warn.perCheck[C.id] = *Default; // a check whose default is not the common one
+    }
+  }
+  if (CommandLine.warnOn)
+    Out.warn = WarnPolicy{*CommandLine.warnOn, {}};
+  return true;
+}
+
+} // namespace sharedstate
