@@ -59,7 +59,7 @@ private:
   void registrationCall(const clang::CallExpr *E, const clang::FunctionDecl *Callee, const std::string &Name,
                         bool Listed);
   void registeredIn(const clang::Expr *A, std::vector<Registered> &Out, int Depth = 0);
-  void capturedBy(const clang::Expr *Lambda, std::vector<Registered> &Out);
+  void capturedBy(const clang::Expr *E, std::vector<Registered> &Out);
 
   TUContext &TU;
   std::vector<HandlerInstance> Instances;

@@ -71,7 +71,7 @@ TEST_CASE("the lock held at a call is on its edge") {
 
 TEST_CASE("POSIX lock calls and a listed project lock count") {
   AnalysisOptions Opts = AnalysisOptions::defaults();
-  Opts.syncTypes.push_back("app::Spin");
+  Opts.syncTypes.emplace_back("app::Spin");
   TUFacts F = extract("namespace app { struct Spin { void lock(); void unlock(); }; }\n"
                       "app::Spin spin; int n;\n"
                       "void f() { spin.lock(); ++n; spin.unlock(); }\n",

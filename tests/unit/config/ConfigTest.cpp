@@ -245,9 +245,13 @@ TEST_CASE("the plugin's view: a check's own key, else the shared key, else the d
   CHECK(Member.listValues.at("LockGuardTypes").empty());
 
   std::string Error;
-  CHECK(resolveWarnOn(lookupIn(Options), "sharedstate-mutable-global", Error)->str() == "3");
-  CHECK(resolveWarnOn(lookupIn(Options), "sharedstate-lazy-init", Error)->str() == "1;2;3;4");
-  CHECK(resolveWarnOn(lookupIn({}), "sharedstate-lazy-init", Error)->str() == "not-thread-safe");
+  auto Spelled = [&](const std::map<std::string, std::string> &From, const char *Check) {
+    std::optional<WarnOn> W = resolveWarnOn(lookupIn(From), Check, Error);
+    return W ? W->str() : "<invalid: " + Error + ">";
+  };
+  CHECK(Spelled(Options, "sharedstate-mutable-global") == "3");
+  CHECK(Spelled(Options, "sharedstate-lazy-init") == "1;2;3;4");
+  CHECK(Spelled({}, "sharedstate-lazy-init") == "not-thread-safe");
   std::string Bad;
   const std::map<std::string, std::string> Bogus = {{"sharedstate.WarnOn", "often"}};
   CHECK_FALSE(resolveWarnOn(lookupIn(Bogus), "sharedstate-lazy-init", Error, &Bad).has_value());
