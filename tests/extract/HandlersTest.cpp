@@ -18,8 +18,8 @@ struct Server {
 
 AnalysisOptions withFramework() {
   AnalysisOptions Opts = AnalysisOptions::defaults();
-  Opts.handlerBaseClasses.push_back("web::Controller");
-  Opts.registrationFunctions.push_back("web::Server::Get");
+  Opts.handlerBaseClasses.emplace_back("web::Controller");
+  Opts.registrationFunctions.emplace_back("web::Server::Get");
   return Opts;
 }
 } // namespace
