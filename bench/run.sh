@@ -3,24 +3,41 @@
 #
 # For each input set, in the same run, times
 #   syntax-only  clang++ -std=c++17 -fsyntax-only, one process per file, in sequence
+#   clang-check  clang-check -p DB over the same files: one process parsing each
+#                TU in sequence (ClangTool + a syntax-only action, the in-process floor)
 #   scan         sharedstate-scan -j 1 over a compile database of the same files
-# N times each (after one warm-up) and prints the medians and scan/syntax-only.
+#   baseline     (with -b) another sharedstate-scan, the same way: before/after a change
+# N times each (after one warm-up), interleaved, and prints the medians and
+# the ratios of the scan to each of the others.
 #
-# usage: bench/run.sh [-n RUNS] [-k] [SCANNER]
-#   SCANNER   sharedstate-scan binary (default: build/bin/sharedstate-scan in this checkout)
-#   -n RUNS   timed runs per command (default 5)
-#   -k        keep the work directory (compile databases, synthetic TU)
-# Environment: CLANGXX (default clang++-19), NO_HYPERFINE=1 to force the
+# usage: bench/run.sh [-n RUNS] [-k] [-i] [-s SETS] [-b BASELINE] [SCANNER]
+#   SCANNER      sharedstate-scan binary (default: build/bin/sharedstate-scan in this checkout)
+#   -b BASELINE  another sharedstate-scan binary to compare with, side by side
+#   -i           count instructions (valgrind --tool=callgrind, every child
+#                process summed, one run each) instead of timing: the same
+#                count for the same binaries and inputs whatever else the
+#                machine is doing, so small differences are real
+#   -n RUNS      timed runs per command (default 5)
+#   -k           keep the work directory (compile databases, synthetic TU)
+#   -s SETS      only these input sets, comma-separated (example,fixtures,synthetic)
+# Environment: CLANGXX (default clang++-19), CLANG_CHECK (default
+# clang-check-19; CLANG_CHECK= to leave it out), NO_HYPERFINE=1 to force the
 # plain-bash timer even when hyperfine is installed.
 set -euo pipefail
 shopt -s inherit_errexit
 
 RUNS=5
 KEEP=0
-while getopts "n:kh" opt; do
+BASELINE=""
+INSTRUCTIONS=0
+ONLY_SETS=""
+while getopts "n:kb:is:h" opt; do
   case $opt in
+  s) ONLY_SETS=",$OPTARG," ;;
+  i) INSTRUCTIONS=1 ;;
   n) RUNS=$OPTARG ;;
   k) KEEP=1 ;;
+  b) BASELINE=$OPTARG ;;
   h) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
   *) exit 2 ;;
   esac
@@ -37,6 +54,15 @@ die() { echo "bench: $*" >&2; exit 2; }
 SCANNER=$(cd "$(dirname "$SCANNER")" && pwd)/$(basename "$SCANNER")
 command -v "$CLANGXX" >/dev/null || die "no $CLANGXX on PATH (set CLANGXX)"
 CLANGXX=$(command -v "$CLANGXX")
+CLANG_CHECK=${CLANG_CHECK-clang-check-19}
+if [[ -n $CLANG_CHECK ]]; then
+  command -v "$CLANG_CHECK" >/dev/null || die "no $CLANG_CHECK on PATH (set CLANG_CHECK, or CLANG_CHECK= to skip it)"
+  CLANG_CHECK=$(command -v "$CLANG_CHECK")
+fi
+if [[ -n $BASELINE ]]; then
+  [[ -x $BASELINE ]] || die "no baseline scanner at '$BASELINE'"
+  BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sharedstate-bench.XXXXXX")
 if [[ $KEEP == 1 ]]; then
@@ -46,7 +72,10 @@ else
   trap 'exit 130' INT TERM
 fi
 
-if [[ -z ${NO_HYPERFINE:-} ]] && command -v hyperfine >/dev/null; then
+if [[ $INSTRUCTIONS == 1 ]]; then
+  command -v valgrind >/dev/null || die "-i needs valgrind (apt-get install valgrind)"
+  TIMER=callgrind
+elif [[ -z ${NO_HYPERFINE:-} ]] && command -v hyperfine >/dev/null; then
   TIMER=hyperfine
 else
   TIMER=bash
@@ -128,6 +157,7 @@ declare -a SET_NAMES=() SET_INCLUDES=() SET_FILES=()
 add_set() { # name include-dir files...
   local name=$1 include=$2
   shift 2
+  [[ -z $ONLY_SETS || $ONLY_SETS == *",$name,"* ]] || return 0
   (($# > 0)) || die "input set '$name' has no files"
   SET_NAMES+=("$name")
   SET_INCLUDES+=("$include")
@@ -174,9 +204,15 @@ syntax_cmd() { # include-dir files...
   # shellcheck disable=SC2016 # $f is expanded by the shell that runs the loop
   printf ' "$f" || exit 1; done'
 }
-scan_cmd() { # dir
+scan_cmd() { # scanner dir
   # Exit code 1 means "found something", which is expected; 2 is an error.
-  printf '%q -j 1 -p %q --format json >/dev/null; [ $? -le 1 ]' "$SCANNER" "$1"
+  printf '%q -j 1 -p %q --format json >/dev/null; [ $? -le 1 ]' "$1" "$2"
+}
+check_cmd() { # dir files...
+  local dir=$1
+  shift
+  printf '%q -p %q' "$CLANG_CHECK" "$dir"
+  printf ' %q' "$@"
 }
 
 # --- timing ---------------------------------------------------------------------------
@@ -200,61 +236,120 @@ run_once() {
     END { printf "%.6f %.6f\n", b - a, c[2] - c[1] }' "$WORK/times.before" "$WORK/times.after"
 }
 
-# Prints "<syntax wall> <syntax cpu> <scan wall> <scan cpu>", medians in seconds.
-measure_bash() { # syntax-cmd scan-cmd
-  local i s_wall="" s_cpu="" c_wall="" c_cpu="" r w c
-  run_once "$1" >/dev/null # warm-up
-  run_once "$2" >/dev/null
-  for ((i = 0; i < RUNS; i++)); do # interleaved, so drift hits both alike
-    r=$(run_once "$1")
-    read -r w c <<<"$r"
-    s_wall+="$w"$'\n' s_cpu+="$c"$'\n'
-    r=$(run_once "$2")
-    read -r w c <<<"$r"
-    c_wall+="$w"$'\n' c_cpu+="$c"$'\n'
+# The commands of one set, by name: COMMAND_NAMES[i] runs COMMANDS[i].
+declare -a COMMAND_NAMES=(syntax-only) COMMANDS=()
+[[ -z $CLANG_CHECK ]] || COMMAND_NAMES+=(clang-check)
+COMMAND_NAMES+=(scan)
+[[ -z $BASELINE ]] || COMMAND_NAMES+=(baseline)
+
+# Prints "<wall> <cpu>" per command, in order, medians in seconds.
+measure_bash() {
+  local i k r w c
+  local -a walls cpus
+  for k in "${!COMMANDS[@]}"; do run_once "${COMMANDS[$k]}" >/dev/null; done # warm-up
+  for ((i = 0; i < RUNS; i++)); do # interleaved, so drift hits all alike
+    for k in "${!COMMANDS[@]}"; do
+      r=$(run_once "${COMMANDS[$k]}")
+      read -r w c <<<"$r"
+      walls[k]+="$w"$'\n' cpus[k]+="$c"$'\n'
+    done
   done
-  echo "$(median <<<"$s_wall") $(median <<<"$s_cpu") $(median <<<"$c_wall") $(median <<<"$c_cpu")"
+  for k in "${!COMMANDS[@]}"; do
+    echo "$(median <<<"${walls[$k]}") $(median <<<"${cpus[$k]}")"
+  done
 }
 
 # Same output; hyperfine exports the median wall time but only the mean CPU time.
-measure_hyperfine() { # syntax-cmd scan-cmd
-  local out=$WORK/hyperfine.json log=$WORK/hyperfine.log
-  hyperfine --shell bash --style basic --warmup 1 --runs "$RUNS" --export-json "$out" \
-    -n syntax-only "$1" -n scan "$2" >"$log" 2>&1 || { cat "$log" >&2; die "hyperfine failed"; }
+measure_hyperfine() {
+  local out=$WORK/hyperfine.json log=$WORK/hyperfine.log k
+  local -a args=()
+  for k in "${!COMMANDS[@]}"; do args+=(-n "${COMMAND_NAMES[$k]}" "${COMMANDS[$k]}"); done
+  hyperfine --shell bash --style basic --warmup 1 --runs "$RUNS" --export-json "$out" "${args[@]}" >"$log" 2>&1 ||
+    { cat "$log" >&2; die "hyperfine failed"; }
   awk -F': *' '
     /"median"/ { m[++n] = $2 + 0 }
     /"user"/   { u[n] = $2 + 0 }
     /"system"/ { s[n] = $2 + 0 }
-    END { printf "%f %f %f %f\n", m[1], u[1] + s[1], m[2], u[2] + s[2] }' "$out"
+    END { for (i = 1; i <= n; i++) printf "%f %f\n", m[i], u[i] + s[i] }' "$out"
+}
+
+# Prints "<Minstr> <Minstr>" per command: instructions of every process it
+# starts, in millions (both columns, so the table's layout stays the same).
+measure_callgrind() {
+  local k f total
+  for k in "${!COMMANDS[@]}"; do
+    rm -f "$WORK"/callgrind.*
+    valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$WORK/callgrind.%p" \
+      bash -c "${COMMANDS[$k]}" >/dev/null 2>"$WORK/stderr" || { tail -5 "$WORK/stderr" >&2; die "failed: ${COMMANDS[$k]}"; }
+    total=0
+    for f in "$WORK"/callgrind.*; do
+      total=$(awk -v t="$total" '/^summary:/ { t += $2 } END { print t }' "$f")
+    done
+    awk -v t="$total" 'BEGIN { printf "%.1f %.1f\n", t / 1e6, t / 1e6 }'
+  done
 }
 
 echo "sharedstate benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  compiler: $CLANGXX ($("$CLANGXX" --version | head -1))"
+[[ -z $CLANG_CHECK ]] || echo "  clang-check: $CLANG_CHECK"
 echo "  scanner:  $SCANNER ($("$SCANNER" --version 2>/dev/null | grep -m1 sharedstate || echo '?'))"
-if [[ $TIMER == hyperfine ]]; then
+[[ -z $BASELINE ]] || echo "  baseline: $BASELINE ($("$BASELINE" --version 2>/dev/null | grep -m1 sharedstate || echo '?'))"
+if [[ $TIMER == callgrind ]]; then
+  echo "  counter:  $(valgrind --version) --tool=callgrind, one run each; both columns are millions of instructions"
+elif [[ $TIMER == hyperfine ]]; then
   echo "  timer:    hyperfine $(hyperfine --version | cut -d' ' -f2), $RUNS runs after 1 warm-up; wall = median, cpu = mean user+sys"
 else
   echo "  timer:    bash (date +%s.%N, times), $RUNS runs after 1 warm-up; wall and cpu = medians"
 fi
 echo
-printf '%-10s %4s  %-21s  %-21s  %s\n' "" "" "    syntax-only" "    scan -j 1" " scan/syntax-only"
-printf '%-10s %4s  %10s %10s  %10s %10s  %8s %8s\n' "input" "TUs" "wall s" "cpu s" "wall s" "cpu s" "wall" "cpu"
 
-sum_sw=0 sum_sc=0 sum_cw=0 sum_cc=0
-row() { # name count syntax-wall syntax-cpu scan-wall scan-cpu
-  awk -v n="$1" -v c="$2" -v sw="$3" -v sc="$4" -v cw="$5" -v cc="$6" 'BEGIN {
-    printf "%-10s %4s  %10.3f %10.3f  %10.3f %10.3f  %8.2f %8.2f\n", n, c, sw, sc, cw, cc, cw / sw, cc / sc }'
+# The table: wall and cpu seconds per command, then scan / each other command.
+SCAN_INDEX=-1
+for k in "${!COMMAND_NAMES[@]}"; do [[ ${COMMAND_NAMES[$k]} != scan ]] || SCAN_INDEX=$k; done
+header() {
+  local k
+  printf '%-10s %4s' "" ""
+  for k in "${!COMMAND_NAMES[@]}"; do printf '  %-21s' "    ${COMMAND_NAMES[$k]}"; done
+  for k in "${!COMMAND_NAMES[@]}"; do
+    [[ $k == "$SCAN_INDEX" ]] || printf '  %-17s' " scan/${COMMAND_NAMES[$k]}"
+  done
+  printf '\n%-10s %4s' "input" "TUs"
+  for k in "${!COMMAND_NAMES[@]}"; do
+    if [[ $TIMER == callgrind ]]; then printf '  %10s %10s' "Minstr" "Minstr"; else printf '  %10s %10s' "wall s" "cpu s"; fi
+  done
+  for k in "${!COMMAND_NAMES[@]}"; do
+    [[ $k == "$SCAN_INDEX" ]] || if [[ $TIMER == callgrind ]]; then printf '  %8s %8s' "instr" "instr"; else printf '  %8s %8s' "wall" "cpu"; fi
+  done
+  printf '\n'
 }
-add() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
+row() { # name count "wall cpu" per command...
+  local name=$1 count=$2
+  shift 2
+  awk -v n="$name" -v c="$count" -v s="$SCAN_INDEX" -v cells="$*" 'BEGIN {
+    k = split(cells, v, " ")
+    printf "%-10s %4s", n, c
+    for (i = 1; i <= k; i += 2) printf "  %10.3f %10.3f", v[i], v[i + 1]
+    sw = v[2 * s + 1]; sc = v[2 * s + 2]
+    for (i = 1; i <= k; i += 2) if ((i - 1) / 2 != s) printf "  %8.2f %8.2f", sw / v[i], sc / v[i + 1]
+    printf "\n" }'
+}
+header
+declare -a TOTALS=()
 for idx in "${!SET_NAMES[@]}"; do
   name=${SET_NAMES[$idx]}
   include=${SET_INCLUDES[$idx]}
   mapfile -t files <<<"${SET_FILES[$idx]}"
   write_database "$WORK/$name" "$include" "${files[@]}"
-  medians=$("measure_$TIMER" "$(syntax_cmd "$include" "${files[@]}")" "$(scan_cmd "$WORK/$name")")
-  read -r sw sc cw cc <<<"$medians"
-  row "$name" "${#files[@]}" "$sw" "$sc" "$cw" "$cc"
-  sum_sw=$(add "$sum_sw" "$sw") sum_sc=$(add "$sum_sc" "$sc")
-  sum_cw=$(add "$sum_cw" "$cw") sum_cc=$(add "$sum_cc" "$cc")
+  COMMANDS=("$(syntax_cmd "$include" "${files[@]}")")
+  [[ -z $CLANG_CHECK ]] || COMMANDS+=("$(check_cmd "$WORK/$name" "${files[@]}")")
+  COMMANDS+=("$(scan_cmd "$SCANNER" "$WORK/$name")")
+  [[ -z $BASELINE ]] || COMMANDS+=("$(scan_cmd "$BASELINE" "$WORK/$name")")
+  mapfile -t medians < <("measure_$TIMER")
+  row "$name" "${#files[@]}" "${medians[@]}"
+  for k in "${!medians[@]}"; do
+    read -r w c <<<"${medians[$k]}"
+    read -r tw tc <<<"${TOTALS[$k]:-0 0}"
+    TOTALS[k]=$(awk -v a="$tw" -v b="$w" -v x="$tc" -v y="$c" 'BEGIN { print a + b, x + y }')
+  done
 done
-row all "" "$sum_sw" "$sum_sc" "$sum_cw" "$sum_cc"
+row all "" "${TOTALS[@]}"
