@@ -28,9 +28,11 @@ public:
     const Function *F = info(K);
     return F && F->isInitializer;
   }
+  /// Callable from code the call graph does not show: main, a function
+  /// whose address escapes, a virtual function (called through a base).
   bool isEntry(const std::string &K) const {
     const Function *F = info(K);
-    return F && F->isEntry;
+    return F && (F->isEntry || F->isMain || F->isVirtual);
   }
   const std::vector<const CallEdge *> &callersOf(const std::string &K) const {
     auto It = Callers.find(K);

@@ -9,8 +9,8 @@
 namespace sharedstate {
 
 ProgramAnalysis::ProgramAnalysis(const ProgramFacts &P)
-    : program(P), graph(analyzeCallGraph(P)), aliases(indexAliases(P)),
-      accesses(resolveAccesses(P, graph, aliases)) {}
+    : program(P), graph(analyzeCallGraph(P)), aliases(indexAliases(P)), concurrency(P, graph, aliases),
+      accesses(resolveAccesses(P, graph, aliases, concurrency)) {}
 
 namespace {
 using Rule = std::vector<Finding> (*)(const ProgramAnalysis &);

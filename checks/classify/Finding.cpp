@@ -54,13 +54,18 @@ void foldInstantiations(std::vector<Evidence> &Ev) {
       Out.push_back(std::move(E));
       continue;
     }
-    // Run time dominates initialization, with the run-time copy's sync; within
-    // one phase a single unsynchronized copy makes the write unsynchronized.
+    // Run time dominates the other phases, with the run-time copy's sync;
+    // within one phase a single unsynchronized copy makes the write
+    // unsynchronized, and a racing copy makes it racing.
     Evidence &Kept = Out.back();
-    if (E.phase == Phase::Runtime && Kept.phase == Phase::Initialization)
+    auto Rank = [](Phase P) { return P == Phase::Runtime ? 2 : P == Phase::Initialization ? 0 : 1; };
+    if (Rank(E.phase) > Rank(Kept.phase)) {
       Kept = std::move(E);
-    else if (E.phase == Kept.phase && E.sync == Sync::None)
-      Kept.sync = Sync::None;
+    } else if (E.phase == Kept.phase) {
+      if (E.sync == Sync::None)
+        Kept.sync = Sync::None;
+      Kept.races = Kept.races || E.races;
+    }
   }
   Ev = std::move(Out);
 }

@@ -18,6 +18,17 @@ enum class Verdict { ThreadSafe, ProbablyThreadSafe, NotThreadSafe };
 const char *toString(Verdict);
 std::optional<Verdict> parseVerdict(const std::string &);
 
+/// Where an access runs, as the evidence shows it.
+struct RunsIn {
+  std::string kind;        ///< thread, executor, callback, handler, test, main, api
+  std::string via;         ///< what started it: "std::thread", "httplib::Server::Get", ...
+  SourceLocation location; ///< where it is started, if it is a root
+  bool many = false;       ///< many instances at once
+  friend bool operator==(const RunsIn &A, const RunsIn &B) {
+    return A.kind == B.kind && A.via == B.via && A.location == B.location && A.many == B.many;
+  }
+};
+
 struct Evidence {
   AccessWhat what = AccessWhat::Mutate;
   SourceLocation location;
@@ -25,7 +36,10 @@ struct Evidence {
   Phase phase = Phase::Runtime;
   Sync sync = Sync::None;
   std::string detail;
-  std::string field; ///< singleton-handler: the data member written
+  std::string field;              ///< singleton-handler: the data member written
+  std::vector<std::string> locks; ///< the mutexes held, own and inherited, by name
+  std::vector<RunsIn> runsIn;     ///< where it runs (run-time accesses of variables)
+  bool races = false;             ///< one of the two accesses of the race the finding reports
 };
 
 /// lazy-init: how the check and the writes after it race.
@@ -75,7 +89,8 @@ std::string fingerprint(const std::string &Check, const std::string &Key);
 
 /// The same write seen in several template instantiations (or inline
 /// functions in several TUs) is one piece of evidence: it is run time if any
-/// copy is, and unsynchronized if any copy is. Sorts Ev by location.
+/// copy is (then start-up or shutdown, then initialization), and
+/// unsynchronized if any copy is. Sorts Ev by location.
 void foldInstantiations(std::vector<Evidence> &Ev);
 
 } // namespace sharedstate

@@ -37,10 +37,10 @@ std::string describe(const Evidence &E) {
   return S;
 }
 
-void describeVariable(const SharedVariable &V, Finding &F, bool Reassigned, bool Escaped, bool Borrowed) {
+void describeVariable(const SharedVariable &V, Finding &F, const VariableVerdict &W) {
   const std::string S = subject(V);
   const std::string Cat = "category " + std::to_string(F.category);
-  const char *Did = Reassigned ? "reassigned" : Escaped ? "mutated (or its address escapes)" : "mutated";
+  const char *Did = W.reassigned ? "reassigned" : W.escaped ? "mutated (or its address escapes)" : "mutated";
   switch (F.category) {
   case 1:
     if (V.isSyncPrimitive)
@@ -50,24 +50,50 @@ void describeVariable(const SharedVariable &V, Finding &F, bool Reassigned, bool
       F.message = S + " is never written after initialization (" + Cat + ", thread-safe)";
     // Not for a variable that hands out non-const access (returned by
     // reference, bound to a non-const alias): const would not compile.
-    if (!V.isConst && !V.isSyncPrimitive && !V.isReference && !V.hasSyncMembers && !Borrowed)
+    if (!V.isConst && !V.isSyncPrimitive && !V.isReference && !V.hasSyncMembers && !W.borrowed)
       F.hint = std::string("nothing writes it: declare it ") +
                (V.init == InitKind::Dynamic ? "const" : "constexpr or const") + " to say so";
     return;
   case 2:
-    F.message = S + " is written only during initialization (" + Cat + ", probably thread-safe)";
-    return;
-  default:
-    if (F.verdict == Verdict::NotThreadSafe)
-      F.message = S + " is " + Did + " at run time without synchronization (" + Cat +
-                  ", not thread-safe): concurrent requests race on it, which is undefined behaviour";
-    else if (V.isGuarded)
-      F.message = S + " is " + Did + " at run time under its guarded_by lock (" + Cat +
+    if (!W.startupEnds.empty())
+      F.message = S + " is written only during start-up, before the first thread starts at " + W.startupEnds +
+                  " (" + Cat + ", probably thread-safe): starting a thread orders the writes before it";
+    else if (W.shutdownOnly)
+      F.message = S + " is written only at shutdown, after every thread is joined (" + Cat +
                   ", probably thread-safe)";
     else
-      F.message = S + " is " + Did + " at run time, always synchronized (" + Cat +
-                  ", probably thread-safe)";
+      F.message = S + " is written only during initialization (" + Cat + ", probably thread-safe)";
+    return;
+  default:
+    break;
   }
+  const std::string Head = S + " is " + Did + " at run time";
+  switch (W.why) {
+  case VariableVerdict::Why::Races:
+    F.message = Head + " without synchronization (" + Cat + ", not thread-safe): " + W.race +
+                ", a data race, which is undefined behaviour; keep per-request data in the request, guard every "
+                "access with one mutex, make it std::atomic or thread_local, or write it only during start-up";
+    return;
+  case VariableVerdict::Why::Guarded:
+    F.message = Head + " under its guarded_by lock (" + Cat + ", probably thread-safe)";
+    return;
+  case VariableVerdict::Why::Confined:
+    F.message = Head + ", only by " + W.confinedTo + ", which has one instance (" + Cat +
+                ", probably thread-safe): it is confined to that thread";
+    return;
+  case VariableVerdict::Why::SingleThreaded:
+    F.message = Head + ", but nothing that writes or reads it runs concurrently: the program starts no thread, "
+                "handler or callback that reaches it (" + Cat + ", probably thread-safe)";
+    return;
+  case VariableVerdict::Why::Synchronized:
+    F.message = Head + ", always synchronized (" + Cat + ", probably thread-safe)";
+    return;
+  }
+}
+
+std::string raceSide(const Evidence &E, const std::string &Where) {
+  const char *What = E.what == AccessWhat::Read ? "read" : "written";
+  return std::string(What) + " in '" + E.function + "' (" + Where + ")";
 }
 
 std::string lazyInitMessage(LazyShape Shape, const SharedVariable &V) {

@@ -18,11 +18,28 @@ namespace sharedstate {
 /// "mutate in 'handle' (calls non-const 'push_back'), runtime".
 std::string describe(const Evidence &E);
 
-/// What a variable finding says, given its category and verdict (F's), how
-/// it is written at run time, and whether non-const access to it is handed
-/// out (then no "declare it const" hint: const would not compile). Sets
-/// F.message and, for category 1, F.hint.
-void describeVariable(const SharedVariable &V, Finding &F, bool Reassigned, bool Escaped, bool Borrowed);
+/// What the rule decided about a variable, for its message.
+struct VariableVerdict {
+  bool reassigned = false; ///< reassigned at run time (else mutated)
+  bool escaped = false;    ///< its address escapes at run time
+  bool borrowed = false;   ///< non-const access to it is handed out: no "declare it const" hint
+  /// Category 2: where the start-up it is written in ends ("main.cpp:52"),
+  /// or that it is written only at shutdown; neither: static initialization.
+  std::string startupEnds;
+  bool shutdownOnly = false;
+  /// Category 3 and 4: why it is safe, or the race ("written in 'f' (...)
+  /// while read in 'g' (...)"), or where it is confined to.
+  enum class Why { Races, Synchronized, Guarded, Confined, SingleThreaded } why = Why::Synchronized;
+  std::string race;
+  std::string confinedTo;
+};
+
+/// What a variable finding says, given its category and verdict (F's).
+/// Sets F.message and, for category 1, F.hint.
+void describeVariable(const SharedVariable &V, Finding &F, const VariableVerdict &W);
+
+/// One side of a race: "written in 'serve' (threads started at main.cpp:40)".
+std::string raceSide(const Evidence &E, const std::string &Where);
 
 /// The message of a lazy-initialization race of the given shape.
 std::string lazyInitMessage(LazyShape Shape, const SharedVariable &V);

@@ -1,6 +1,8 @@
 // Alias resolution and access evidence (see Resolve.h).
 #include "classify/Resolve.h"
 
+#include "classify/Concurrency.h"
+
 #include <set>
 
 namespace sharedstate {
@@ -39,16 +41,18 @@ bool isWrite(AccessWhat W) {
   return W == AccessWhat::Reassign || W == AccessWhat::Mutate || W == AccessWhat::Escape;
 }
 
-ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases) {
+ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases,
+                                 const ConcurrencyModel &Model) {
   ResolvedAccesses Out;
   for (const Access &A : P.accesses) {
+    if (Model.isDead(A))
+      continue;
     for (const Resolved &R : resolve(A.target, Aliases)) {
       Evidence E;
       E.what = (A.what == AccessWhat::Reassign && !R.whole) ? AccessWhat::Mutate : A.what;
       E.location = A.location;
       E.function = A.functionName;
-      E.phase = (A.what == AccessWhat::Init || Graph.initialization.count(A.functionKey)) ? Phase::Initialization
-                                                                                          : Phase::Runtime;
+      E.phase = Model.phaseOf(A);
       E.sync = A.sync;
       if (E.sync == Sync::None) {
         auto It = Graph.protectedBy.find(A.functionKey);
@@ -58,7 +62,7 @@ ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Gr
       E.detail = A.detail;
       if (isWrite(E.what))
         Out.writesByVariable[R.varKey].push_back({&A, E});
-      Out.byVariable[R.varKey].push_back(std::move(E));
+      Out.byVariable[R.varKey].push_back({&A, std::move(E)});
     }
   }
   return Out;

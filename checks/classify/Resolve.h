@@ -35,19 +35,24 @@ std::vector<Resolved> resolve(const AccessTarget &T, const AliasIndex &Aliases);
 
 bool isWrite(AccessWhat W);
 
-/// A write resolved to a variable, with the access it came from.
+/// An access resolved to a variable, with the access it came from.
 struct AccessOn {
   const Access *access;
   Evidence evidence;
 };
 
-/// Every access as evidence on the variables it reaches: phase from the call
-/// graph, synchronization from the access or inherited from every caller.
-/// Through an element or field, "reassign" only mutates the variable.
+class ConcurrencyModel;
+
+/// Every access as evidence on the variables it reaches: phase from the
+/// concurrency model, synchronization from the access or inherited from
+/// every caller. Through an element or field, "reassign" only mutates the
+/// variable. Accesses in dead code (nothing calls it, nothing outside can)
+/// are left out.
 struct ResolvedAccesses {
-  std::map<std::string, std::vector<Evidence>> byVariable;
+  std::map<std::string, std::vector<AccessOn>> byVariable; ///< every access, reads included
   std::map<std::string, std::vector<AccessOn>> writesByVariable;
 };
-ResolvedAccesses resolveAccesses(const ProgramFacts &, const CallGraphFacts &, const AliasIndex &);
+ResolvedAccesses resolveAccesses(const ProgramFacts &, const CallGraphFacts &, const AliasIndex &,
+                                 const ConcurrencyModel &);
 
 } // namespace sharedstate

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "classify/CallGraph.h"
+#include "classify/Concurrency.h"
 #include "classify/Finding.h"
 #include "classify/Resolve.h"
 #include "facts/Merge.h"
@@ -22,6 +23,7 @@ struct ProgramAnalysis {
   const ProgramFacts &program;
   CallGraphFacts graph;
   AliasIndex aliases;
+  ConcurrencyModel concurrency;
   ResolvedAccesses accesses;
 };
 

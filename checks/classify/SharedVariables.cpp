@@ -7,10 +7,20 @@
 //   4 not thread-safe       it is reassigned at run time
 // A variable both mutated and reassigned at run time is category 4: replacing
 // the whole object is the stronger hazard, and the evidence lists both kinds.
-// The verdict then asks whether every run-time write was synchronized.
+// "Initialization" is static initialization, main's start-up (before its
+// first thread starts) and its shutdown (after every thread is joined): the
+// thread start and the join order those writes with everything else.
+//
+// The verdict of a variable written at run time is the race analysis's
+// (Races.h): not thread-safe when two of its accesses, one a write, can run at
+// once with nothing ordering them, and the message names both; probably
+// thread-safe when every concurrent pair is ordered, when everything that
+// touches it runs in one thread, or when nothing runs concurrently at all.
 #include "classify/Messages.h"
+#include "classify/Races.h"
 #include "classify/Rules.h"
 
+#include <algorithm>
 #include <set>
 
 namespace sharedstate {
@@ -42,31 +52,122 @@ std::vector<std::string> qualifiersOf(const SharedVariable &V) {
   return Q;
 }
 
-/// Sets F's category and verdict from its evidence, and says it.
-void categorize(const SharedVariable &V, Finding &F, bool Borrowed) {
-  bool AnyWrite = false, RuntimeReassign = false, RuntimeMutate = false, Escaped = false, Unsynchronized = false;
-  for (const Evidence &E : F.evidence) {
+/// A lock's name as the evidence shows it.
+std::string lockName(const LockRef &L, const ProgramFacts &P) {
+  if (L.kind == LockRef::Kind::Variable)
+    if (auto It = P.variables.find(L.key); It != P.variables.end())
+      return It->second.name;
+  if (L.kind == LockRef::Kind::ThisField)
+    if (auto It = P.classes.find(L.key); It != P.classes.end())
+      return It->second.name + "::" + L.field;
+  return L.name.empty() ? L.key : L.name;
+}
+
+/// The run-time evidence says where it runs and what it holds.
+void annotate(AccessOn &A, const ProgramAnalysis &PA) {
+  if (A.evidence.phase != Phase::Runtime)
+    return;
+  A.evidence.runsIn = runsIn(*A.access, PA.concurrency);
+  for (const LockRef &L : locksOf(A, PA.concurrency)) {
+    std::string Name = lockName(L, PA.program) + (L.shared ? " (shared)" : "");
+    if (std::find(A.evidence.locks.begin(), A.evidence.locks.end(), Name) == A.evidence.locks.end())
+      A.evidence.locks.push_back(std::move(Name));
+  }
+}
+
+/// Where a variable written only before or after the threads is written:
+/// the start-up end of the first program that writes it in its start-up.
+std::string startupEndOf(const std::vector<AccessOn> &Writes, const ConcurrencyModel &Model) {
+  for (const AccessOn &W : Writes) {
+    if (W.evidence.phase != Phase::Startup)
+      continue;
+    for (int C : Model.contextsOf(*W.access)) {
+      const Context &X = Model.contexts()[C];
+      if (X.kind != Context::Kind::Startup || X.program < 0)
+        continue;
+      auto It = Model.startupEnds().find(Model.programs()[X.program]);
+      if (It != Model.startupEnds().end()) {
+        const std::string &F = It->second.file;
+        size_t Slash = F.rfind('/');
+        return (Slash == std::string::npos ? F : F.substr(Slash + 1)) + ":" + std::to_string(It->second.line);
+      }
+    }
+  }
+  return "";
+}
+
+/// Sets F's category, verdict, evidence and message from the accesses.
+void categorize(const SharedVariable &V, Finding &F, std::vector<AccessOn> Accesses, bool Borrowed,
+                const ProgramAnalysis &PA) {
+  VariableVerdict W;
+  W.borrowed = Borrowed;
+  bool AnyWrite = false, RuntimeMutate = false, StartupWrite = false;
+  std::vector<AccessOn> Writes;
+  for (AccessOn &A : Accesses) {
+    annotate(A, PA);
+    const Evidence &E = A.evidence;
     if (!isWrite(E.what))
       continue;
+    Writes.push_back(A);
     AnyWrite = true;
+    StartupWrite = StartupWrite || E.phase == Phase::Startup;
     // An escaped non-const alias can be written through at any time, so it
     // counts as a run-time mutation whatever phase it escaped in.
     bool Runtime = E.phase == Phase::Runtime || E.what == AccessWhat::Escape;
     if (!Runtime)
       continue;
-    RuntimeReassign |= E.what == AccessWhat::Reassign;
+    W.reassigned |= E.what == AccessWhat::Reassign;
     RuntimeMutate |= E.what != AccessWhat::Reassign;
-    Escaped |= E.what == AccessWhat::Escape;
-    Unsynchronized |= E.sync == Sync::None;
+    W.escaped |= E.what == AccessWhat::Escape;
   }
-  F.category = RuntimeReassign ? 4 : RuntimeMutate ? 3 : AnyWrite ? 2 : 1;
-  if (F.category == 1)
+  W.escaped = W.escaped && !W.reassigned;
+  F.category = W.reassigned ? 4 : RuntimeMutate ? 3 : AnyWrite ? 2 : 1;
+  RaceAnalysis R;
+  if (F.category >= 3)
+    R = analyzeRaces(Accesses, PA.concurrency);
+  if (F.category == 1) {
     F.verdict = Verdict::ThreadSafe;
-  else if (F.category == 2 || !Unsynchronized || V.isGuarded)
+  } else if (F.category == 2) {
     F.verdict = Verdict::ProbablyThreadSafe;
-  else
+    W.startupEnds = StartupWrite ? startupEndOf(Writes, PA.concurrency) : "";
+    W.shutdownOnly = !StartupWrite && std::all_of(Writes.begin(), Writes.end(), [](const AccessOn &A) {
+      return A.evidence.phase == Phase::Shutdown;
+    });
+  } else if (V.isGuarded) {
+    F.verdict = Verdict::ProbablyThreadSafe;
+    W.why = VariableVerdict::Why::Guarded;
+  } else if (R.why == RaceAnalysis::Why::Races) {
     F.verdict = Verdict::NotThreadSafe;
-  describeVariable(V, F, RuntimeReassign, Escaped && !RuntimeReassign, Borrowed);
+    W.why = VariableVerdict::Why::Races;
+    const ConcurrencyModel &M = PA.concurrency;
+    if (R.first->evidence.what == AccessWhat::Escape)
+      W.race = "its address escapes in '" + R.first->evidence.function +
+               "', and anything may write through what it is stored in, at any time";
+    else if (R.first->access->functionKey == R.second->access->functionKey && R.firstContext == R.secondContext)
+      W.race = std::string("written") +
+               (R.second->evidence.what == AccessWhat::Read ? " and read" : "") + " in '" +
+               R.first->evidence.function + "' by " + M.describe(R.firstContext, "") + ", several at once";
+    else
+      W.race = raceSide(R.first->evidence, M.describe(R.firstContext, "")) + " while " +
+               raceSide(R.second->evidence, M.describe(R.secondContext, ""));
+  } else {
+    F.verdict = Verdict::ProbablyThreadSafe;
+    W.why = R.why == RaceAnalysis::Why::Confined       ? VariableVerdict::Why::Confined
+            : R.why == RaceAnalysis::Why::SingleThreaded ? VariableVerdict::Why::SingleThreaded
+                                                         : VariableVerdict::Why::Synchronized;
+    if (R.why == RaceAnalysis::Why::Confined)
+      W.confinedTo = PA.concurrency.describe(R.firstContext, "");
+  }
+  // The evidence: every write, and the read a race is with.
+  for (AccessOn &A : Accesses) {
+    bool Racing = R.why == RaceAnalysis::Why::Races && (A.access == R.first->access || A.access == R.second->access);
+    if (A.evidence.what == AccessWhat::Read && !Racing)
+      continue;
+    A.evidence.races = Racing;
+    F.evidence.push_back(std::move(A.evidence));
+  }
+  foldInstantiations(F.evidence);
+  describeVariable(V, F, W);
 }
 
 } // namespace
@@ -86,11 +187,11 @@ std::vector<Finding> sharedVariableFindings(const ProgramAnalysis &A) {
     F.location = V.location;
     F.qualifiers = qualifiersOf(V);
     // A synchronization object's own calls (lock, store) are how it is used.
+    std::vector<AccessOn> Accesses;
     auto It = A.accesses.byVariable.find(Key);
     if (It != A.accesses.byVariable.end() && !V.isSyncPrimitive)
-      F.evidence = It->second;
-    foldInstantiations(F.evidence);
-    categorize(V, F, Borrowed.count(Key) != 0);
+      Accesses = It->second;
+    categorize(V, F, std::move(Accesses), Borrowed.count(Key) != 0, A);
     Out.push_back(std::move(F));
   }
   return Out;

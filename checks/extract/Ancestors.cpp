@@ -28,6 +28,27 @@ bool Ancestors::isDirectCallee(const Expr *E) const {
   return false;
 }
 
+bool Ancestors::isCallArgument(const Expr *E) const {
+  const Stmt *Cur = E;
+  for (size_t I = top(); I > 0; --I) {
+    const Stmt *P = Frames[I - 1].S;
+    if (!P)
+      return false;
+    if (isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ExprWithCleanups,
+            CXXFunctionalCastExpr>(P) ||
+        (isa<UnaryOperator>(P) && cast<UnaryOperator>(P)->getOpcode() == UO_AddrOf)) {
+      Cur = P;
+      continue;
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(P))
+      return Call->getCallee() != Cur;
+    if (isa<CXXConstructExpr>(P))
+      return true;
+    return false;
+  }
+  return false;
+}
+
 bool Ancestors::inUnevaluatedContext(size_t I) const {
   for (size_t J = I + 1; J > 0 && Frames[J - 1].S; --J)
     if (isa<UnaryExprOrTypeTraitExpr, CXXNoexceptExpr, CXXTypeidExpr>(Frames[J - 1].S))

@@ -38,6 +38,10 @@ public:
   /// (through parentheses and implicit casts).
   bool isDirectCallee(const clang::Expr *E) const;
 
+  /// Whether E, the node being visited, is (through parentheses, casts, `&`
+  /// and temporaries) an argument of a call or construction.
+  bool isCallArgument(const clang::Expr *E) const;
+
   /// Whether the node at index I is inside sizeof, noexcept or typeid, which
   /// never evaluate it.
   bool inUnevaluatedContext(size_t I) const;

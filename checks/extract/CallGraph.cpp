@@ -20,12 +20,19 @@ Function &CallGraph::function(const FunctionDecl *FD) {
     F.key = Key;
     F.name = TU.ids.functionName(FD);
     F.enclosing = TU.ids.enclosingKey(FD);
+    F.isMain = FD->isMain();
+    F.signature = FD->getType().getCanonicalType().getAsString(TU.ids.policy());
+    F.isExternal = FD->isExternallyVisible() && !F.isMain;
     if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && !MD->isStatic() && !MD->getParent()->isLambda()) {
       F.memberOf = TU.ids.declKey(MD->getParent());
       F.isStructor = isa<CXXConstructorDecl, CXXDestructorDecl>(MD);
       F.isCallOperator = MD->getOverloadedOperator() == OO_Call;
       F.isPublic = MD->getAccess() == AS_public && !F.isStructor && !MD->isCopyAssignmentOperator() &&
                    !MD->isMoveAssignmentOperator();
+      F.isVirtual = MD->isVirtual();
+      for (const CXXMethodDecl *O : MD->overridden_methods())
+        F.overrides.push_back(TU.ids.functionKey(O));
+      std::sort(F.overrides.begin(), F.overrides.end());
     }
     It = Functions.emplace(Key, std::move(F)).first;
   }
@@ -68,24 +75,34 @@ Context CallGraph::contextAt(size_t I) {
   return {"<none>", "(unknown)", nullptr};
 }
 
-void CallGraph::addEdge(const FunctionDecl *Callee) {
+void CallGraph::addEdge(const FunctionDecl *Callee, bool OnThis) {
   size_t I = TU.stack.top();
   Context C = contextAt(I);
-  Edges.insert({C.key, TU.ids.functionKey(Callee), TU.locks.syncAt(I)});
+  Held H = TU.locks.heldAt(I);
+  Edges.insert({C.key, TU.ids.functionKey(Callee), H.sync(), std::move(H.locks), OnThis});
+}
+
+void CallGraph::addEdgeTo(const std::string &Callee) {
+  size_t I = TU.stack.top();
+  Context C = contextAt(I);
+  Held H = TU.locks.heldAt(I);
+  Edges.insert({C.key, Callee, H.sync(), std::move(H.locks), false});
 }
 
 void CallGraph::visitFunctionDecl(const FunctionDecl *FD) {
   if (!FD->doesThisDeclarationHaveABody())
     return;
   Function &F = function(FD);
-  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
-  F.isEntry = F.isEntry || FD->isMain() || (MD && MD->isVirtual());
+  if (const auto *Body = dyn_cast_or_null<CompoundStmt>(FD->getBody()))
+    F.bodyLocks = TU.locks.heldThroughout(Body);
 }
 
 void CallGraph::visitDeclRef(const DeclRefExpr *E) {
-  if (const auto *FD = dyn_cast<FunctionDecl>(E->getDecl()))
-    if (!TU.stack.isDirectCallee(E) && !TU.ids.inSystemHeader(FD->getLocation()))
-      function(FD).isEntry = true; // its address escapes: callable from anywhere
+  const auto *FD = dyn_cast<FunctionDecl>(E->getDecl());
+  if (!FD || TU.stack.isDirectCallee(E) || TU.ids.inSystemHeader(FD->getLocation()))
+    return;
+  if (!TU.stack.isCallArgument(E))
+    function(FD).isEntry = true; // its address escapes: callable from anywhere
 }
 
 void CallGraph::visitConstruct(const CXXConstructExpr *E) {
@@ -97,17 +114,32 @@ void CallGraph::visitConstruct(const CXXConstructExpr *E) {
   const CXXRecordDecl *RD = Ctor->getParent();
   for (const FieldDecl *FD : RD->fields())
     if (FD->hasInClassInitializer()) {
-      Edges.insert({TU.ids.functionKey(Ctor), "dmi:" + TU.ids.declKey(RD), Sync::None});
+      Edges.insert({TU.ids.functionKey(Ctor), "dmi:" + TU.ids.declKey(RD), Sync::None, {}, true});
       break;
     }
 }
 
 void CallGraph::visitLambda(const LambdaExpr *E) { function(E->getCallOperator()); }
 
+void CallGraph::visitIndirectCall(const CallExpr *E) {
+  QualType T = E->getCallee()->IgnoreParenImpCasts()->getType();
+  if (const auto *P = T->getAs<PointerType>())
+    T = P->getPointeeType();
+  else if (const auto *M = T->getAs<MemberPointerType>())
+    T = M->getPointeeType();
+  else if (T->isReferenceType())
+    T = T.getNonReferenceType();
+  if (!T->isFunctionType())
+    return;
+  Indirect.emplace(contextAt(TU.stack.top()).key, T.getCanonicalType().getAsString(TU.ids.policy()));
+}
+
 void CallGraph::emit(TUFacts &Out) {
   for (auto &Entry : Functions)
     Out.functions.push_back(std::move(Entry.second));
   Out.edges.assign(Edges.begin(), Edges.end());
+  for (const auto &[Caller, Signature] : Indirect)
+    Out.indirectCalls.push_back({Caller, Signature});
   std::sort(Out.functions.begin(), Out.functions.end(),
             [](const Function &A, const Function &B) { return A.key < B.key; });
 }

@@ -20,6 +20,7 @@
 #include <tuple>
 
 namespace clang {
+class CallExpr;
 class CXXConstructExpr;
 class DeclRefExpr;
 class FunctionDecl;
@@ -48,14 +49,20 @@ public:
   /// at stack index I.
   Context contextAt(size_t I);
 
-  /// The node being visited calls Callee.
-  void addEdge(const clang::FunctionDecl *Callee);
+  /// The node being visited calls Callee; OnThis: as a member call on `this`.
+  void addEdge(const clang::FunctionDecl *Callee, bool OnThis = false);
+  /// The node being visited runs the function keyed Callee (a lambda given
+  /// to std::sort, say).
+  void addEdgeTo(const std::string &Callee);
 
   void visitFunctionDecl(const clang::FunctionDecl *FD);
-  /// A function named other than as a callee: its address escapes.
+  /// A function named other than as a callee or a call's argument (which
+  /// Roots follows): its address escapes.
   void visitDeclRef(const clang::DeclRefExpr *E);
   void visitConstruct(const clang::CXXConstructExpr *E);
   void visitLambda(const clang::LambdaExpr *E);
+  /// A call through a pointer to function or member function.
+  void visitIndirectCall(const clang::CallExpr *E);
 
   /// Functions sorted by key, and the edges.
   void emit(TUFacts &Out);
@@ -63,12 +70,8 @@ public:
 private:
   TUContext &TU;
   std::map<std::string, Function> Functions;
-  struct EdgeLess {
-    bool operator()(const CallEdge &A, const CallEdge &B) const {
-      return std::tie(A.caller, A.callee, A.sync) < std::tie(B.caller, B.callee, B.sync);
-    }
-  };
-  std::set<CallEdge, EdgeLess> Edges;
+  std::set<CallEdge> Edges;
+  std::set<std::pair<std::string, std::string>> Indirect;
 };
 
 } // namespace sharedstate::extract

@@ -9,12 +9,12 @@
 //
 //   node                   parts, in order
 //   VarDecl                Variables
-//   FunctionDecl           CallGraph
+//   FunctionDecl           CallGraph, Programs
 //   DeclRefExpr            Mutation, CallGraph
 //   MemberExpr             Mutation
-//   CallExpr               Handlers, CallGraph, Mutation (the call's result)
-//   CXXRecordDecl          Handlers
-//   CXXConstructExpr       CallGraph
+//   CallExpr               Handlers, Roots, CallGraph, Mutation (the call's result)
+//   CXXRecordDecl          Handlers, Roots
+//   CXXConstructExpr       Roots, CallGraph
 //   IfStmt                 GuardedChecks
 //   LambdaExpr             CallGraph
 #include "extract/Extractor.h"
@@ -48,6 +48,8 @@ public:
     TU.mutation.emit(F);
     TU.guardedChecks.emit(F);
     TU.handlers.emit(F);
+    TU.roots.emit(F);
+    TU.programs.emit(F);
     TU.classes.emit(F);
     TU.calls.emit(F);
     return F;
@@ -104,6 +106,7 @@ public:
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
     TU.calls.visitFunctionDecl(FD);
+    TU.programs.visitFunctionDecl(FD);
     return true;
   }
 
@@ -122,19 +125,27 @@ public:
     const FunctionDecl *Callee = E->getDirectCallee();
     if (Callee && !TU.stack.inUnevaluatedContext(TU.stack.top()))
       TU.handlers.visitCall(E, Callee);
+    if (Callee)
+      TU.roots.visitCall(E, Callee);
+    if (!Callee && !isa<CXXPseudoDestructorExpr>(E->getCallee()))
+      TU.calls.visitIndirectCall(E);
     if (!Callee || TU.ids.inSystemHeader(Callee->getLocation()))
       return true;
-    TU.calls.addEdge(Callee);
+    const auto *Member = dyn_cast<CXXMemberCallExpr>(E);
+    bool OnThis = Member && isa<CXXThisExpr>(Member->getImplicitObjectArgument()->IgnoreParenImpCasts());
+    TU.calls.addEdge(Callee, OnThis);
     TU.mutation.visitCallResult(Callee);
     return true;
   }
 
   bool VisitCXXRecordDecl(CXXRecordDecl *RD) {
     TU.handlers.visitRecord(RD);
+    TU.roots.visitRecord(RD);
     return true;
   }
 
   bool VisitCXXConstructExpr(CXXConstructExpr *E) {
+    TU.roots.visitConstruct(E);
     TU.calls.visitConstruct(E);
     return true;
   }

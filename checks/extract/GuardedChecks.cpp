@@ -38,6 +38,10 @@ std::optional<AccessTarget> variableTarget(std::optional<std::string> Key) {
   return Key ? std::optional<AccessTarget>(AccessTarget::variable(std::move(*Key))) : std::nullopt;
 }
 
+bool exclusive(const std::vector<LockRef> &Locks) {
+  return std::any_of(Locks.begin(), Locks.end(), [](const LockRef &L) { return !L.shared; });
+}
+
 CheckKind valueCheck(const Expr *E) {
   return E->IgnoreParenImpCasts()->getType()->isBooleanType() ? CheckKind::Flag : CheckKind::Nullness;
 }
@@ -55,16 +59,16 @@ void GuardedChecks::visitIf(const IfStmt *If) {
     return;
   const Stmt *Region = T->unsetWhenTrue ? If->getThen() : If->getElse();
   // The statements that run when it is unset, with the lock held before each.
-  std::vector<std::pair<const Stmt *, LockState>> Parts;
+  std::vector<std::pair<const Stmt *, bool>> Parts;
   if (Region) {
-    Parts.emplace_back(Region, LockState::None);
+    Parts.emplace_back(Region, false);
   } else if (!T->unsetWhenTrue && terminates(If->getThen()) && Stack.size() >= 2) {
     // `if (p) return p;` guards the rest of the block.
     if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Stack[Stack.size() - 2].S)) {
       bool After = false;
       for (const Stmt *S : CS->body()) {
         if (After)
-          Parts.emplace_back(S, TU.locks.heldBefore(CS, S));
+          Parts.emplace_back(S, exclusive(TU.locks.heldBefore(CS, S)));
         After = After || S == If;
       }
     }
@@ -78,7 +82,7 @@ void GuardedChecks::visitIf(const IfStmt *If) {
   Context C = TU.calls.contextAt(Stack.top());
   G.functionKey = C.key;
   G.functionName = C.name;
-  G.sync = TU.locks.syncAt(Stack.top());
+  G.sync = TU.locks.heldAt(Stack.top()).sync();
   G.regionBegin = TU.ids.location(Parts.front().first->getBeginLoc());
   G.regionEnd = TU.ids.location(Parts.back().first->getEndLoc());
   std::set<std::string> Callees;
@@ -209,7 +213,7 @@ std::optional<GuardedChecks::Tested> GuardedChecks::testedByComparison(const Exp
 
 /// Collects the functions a guarded region calls and whether it checks the
 /// same variable again under a lock (double-checked locking).
-void GuardedChecks::scanRegion(const Stmt *S, const Tested &T, LockState Held, std::set<std::string> &Callees,
+void GuardedChecks::scanRegion(const Stmt *S, const Tested &T, bool Locked, std::set<std::string> &Callees,
                                bool &DoubleChecked) {
   if (!S || isa<LambdaExpr>(S))
     return;
@@ -219,16 +223,16 @@ void GuardedChecks::scanRegion(const Stmt *S, const Tested &T, LockState Held, s
   if (const auto *CE = dyn_cast<CXXConstructExpr>(S))
     if (const CXXConstructorDecl *F = CE->getConstructor(); F && !TU.ids.inSystemHeader(F->getLocation()))
       Callees.insert(TU.ids.functionKey(F));
-  if (const auto *Inner = dyn_cast<IfStmt>(S); Inner && Held == LockState::Exclusive)
+  if (const auto *Inner = dyn_cast<IfStmt>(S); Inner && Locked)
     if (auto Again = testedVariable(Inner->getCond()); Again && Again->target == T.target)
       DoubleChecked = true;
   if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
     for (const Stmt *Child : CS->body())
-      scanRegion(Child, T, std::max(Held, TU.locks.heldBefore(CS, Child)), Callees, DoubleChecked);
+      scanRegion(Child, T, Locked || exclusive(TU.locks.heldBefore(CS, Child)), Callees, DoubleChecked);
     return;
   }
   for (const Stmt *Child : S->children())
-    scanRegion(Child, T, Held, Callees, DoubleChecked);
+    scanRegion(Child, T, Locked, Callees, DoubleChecked);
 }
 
 } // namespace sharedstate::extract

@@ -27,7 +27,6 @@ class Stmt;
 namespace sharedstate::extract {
 
 struct TUContext;
-enum class LockState;
 
 class GuardedChecks {
 public:
@@ -49,7 +48,8 @@ private:
   std::optional<Tested> testedVariable(const clang::Expr *Cond);
   std::optional<Tested> testedByCall(const clang::Expr *Cond);
   std::optional<Tested> testedByComparison(const clang::Expr *Cond);
-  void scanRegion(const clang::Stmt *S, const Tested &T, LockState Held, std::set<std::string> &Callees,
+  /// Locked: an exclusive lock is held before S.
+  void scanRegion(const clang::Stmt *S, const Tested &T, bool Locked, std::set<std::string> &Callees,
                   bool &DoubleChecked);
 
   TUContext &TU;

@@ -67,7 +67,7 @@ void Handlers::visitRecord(const CXXRecordDecl *RD) {
   if (!RD->isThisDeclarationADefinition() || RD->isLambda() || RD->isDependentContext() ||
       isa<ClassTemplatePartialSpecializationDecl>(RD))
     return;
-  if (auto Base = listedBase(RD, 0)) {
+  if (auto Base = TU.listed.baseIn(RD, TU.options.handlerBaseClasses)) {
     HandlerInstance H;
     H.classKey = TU.classes.note(RD);
     H.kind = InstanceKind::Controller;
@@ -76,20 +76,6 @@ void Handlers::visitRecord(const CXXRecordDecl *RD) {
     H.entryRule = EntryRule::PublicMethods;
     Instances.push_back(std::move(H));
   }
-}
-
-/// The first class of the handler-base list that RD derives from.
-std::optional<std::string> Handlers::listedBase(const CXXRecordDecl *RD, int Depth) {
-  if (Depth > 16 || !RD->hasDefinition())
-    return std::nullopt;
-  for (const CXXBaseSpecifier &B : RD->getDefinition()->bases()) {
-    if (auto Name = TU.listed.classIn(B.getType(), TU.options.handlerBaseClasses))
-      return Name;
-    if (const CXXRecordDecl *BRD = B.getType()->getAsCXXRecordDecl())
-      if (auto Name = listedBase(BRD, Depth + 1))
-        return Name;
-  }
-  return std::nullopt;
 }
 
 /// A call that keeps a handler for the life of the process (a listed

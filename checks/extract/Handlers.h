@@ -54,7 +54,6 @@ private:
     std::vector<std::string> entries;
   };
 
-  std::optional<std::string> listedBase(const clang::CXXRecordDecl *RD, int Depth);
   void accessorCall(const clang::CallExpr *E, const std::string &Name);
   void registrationCall(const clang::CallExpr *E, const clang::FunctionDecl *Callee, const std::string &Name,
                         bool Listed);

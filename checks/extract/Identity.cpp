@@ -134,6 +134,9 @@ std::string Identity::variableKey(const VarDecl *Canon) {
 /// where it lives (its context declaration or enclosing function) and its
 /// index there instead.
 std::string Identity::functionKey(const FunctionDecl *FD) {
+  // Every program's main has the same USR; each is its own program.
+  if (FD->isMain())
+    return declKey(FD->getCanonicalDecl()) + "@" + relative(location(FD->getLocation()).file);
   const auto *MD = dyn_cast<CXXMethodDecl>(FD);
   if (!MD || !MD->getParent()->isLambda())
     return declKey(FD->getCanonicalDecl());

@@ -1,6 +1,8 @@
 // Looking types and calls up in the option lists (see Listed.h).
 #include "extract/Listed.h"
 
+#include "extract/AstQueries.h"
+
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Attr.h>
 #include <clang/AST/DeclCXX.h>
@@ -12,9 +14,11 @@ using namespace clang;
 
 Listed::Listed(ASTContext &Ctx, const AnalysisOptions &Opts, const PrintingPolicy &Policy)
     : Ctx(Ctx), Opts(Opts), Policy(Policy) {
-  for (const auto *List : {&Opts.syncTypes, &Opts.lockGuardTypes, &Opts.sharedLockGuardTypes, &Opts.onceFunctions,
-                           &Opts.lockFunctions, &Opts.sharedLockFunctions, &Opts.unlockFunctions,
-                           &Opts.handlerBaseClasses, &Opts.registrationFunctions, &Opts.singletonAccessors})
+  for (const ListOption &L : ListOptions)
+    for (const std::string &N : Opts.*L.list)
+      Names[&(Opts.*L.list)].insert(N);
+  for (const auto *List : {&Opts.sharedLockGuardTypes, &Opts.lockFunctions, &Opts.sharedLockFunctions,
+                           &Opts.unlockFunctions})
     for (const std::string &N : *List)
       Names[List].insert(N);
 }
@@ -76,6 +80,29 @@ bool Listed::hasSyncMember(QualType T) const {
     if (hasSyncMember(B.getType()))
       return true;
   return false;
+}
+
+std::optional<std::string> Listed::baseIn(const CXXRecordDecl *RD, const std::vector<std::string> &List,
+                                          int Depth) const {
+  if (Depth > 16 || !RD->hasDefinition())
+    return std::nullopt;
+  for (const CXXBaseSpecifier &B : RD->getDefinition()->bases()) {
+    if (auto Name = classIn(B.getType(), List))
+      return Name;
+    if (const CXXRecordDecl *BRD = B.getType()->getAsCXXRecordDecl())
+      if (auto Name = baseIn(BRD, List, Depth + 1))
+        return Name;
+  }
+  return std::nullopt;
+}
+
+bool Listed::keepsCallable(const FunctionDecl *Callee, unsigned Param) const {
+  if ((Callee->getDeclName().isIdentifier() || Callee->getOverloadedOperator() == OO_Call) &&
+      has(Opts.registrationFunctions, listName(Callee)))
+    return true;
+  const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
+  return MD && !MD->isStatic() && !MD->isConst() && !isa<CXXConstructorDecl>(MD) && Param < MD->getNumParams() &&
+         isStdFunctionType(MD->getParamDecl(Param)->getType());
 }
 
 std::string Listed::listName(const FunctionDecl *F) const {

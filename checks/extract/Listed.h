@@ -49,6 +49,15 @@ public:
   /// neither the function's nor its class's (crow::TaggedRule::operator()).
   std::string listName(const clang::FunctionDecl *F) const;
 
+  /// The first class of List that RD derives from (transitively).
+  std::optional<std::string> baseIn(const clang::CXXRecordDecl *RD, const std::vector<std::string> &List,
+                                     int Depth = 0) const;
+
+  /// Whether a call of Callee keeps the callable passed as its parameter
+  /// Param to call it later: a listed registration function, or a non-const
+  /// member function taking a std::function there (a registry storing it).
+  bool keepsCallable(const clang::FunctionDecl *Callee, unsigned Param) const;
+
   /// RD's qualified name as the lists spell it: a specialization by its
   /// template's name.
   void printListName(const clang::CXXRecordDecl *RD, llvm::raw_ostream &OS) const;

@@ -1,15 +1,23 @@
-// Locks: which synchronization is in force at a node.
+// Locks: which mutexes are held at a node, by identity.
 //
-// Within a function, a lock is held after an RAII guard is declared
-// (std::lock_guard, a thread-safety `scoped_lockable` class) or after a
-// lock()/pthread_mutex_lock() call, until the end of the block or the
-// matching unlock. A shared (reader) lock orders nothing among writers, so
-// a write under one alone is not synchronized. A lambda runs where it is
-// called, not where it is written: only call_once says how it runs.
+// Within a function, a mutex is held after an RAII guard on it is declared
+// (std::lock_guard, std::scoped_lock over several, a thread-safety
+// `scoped_lockable` class) or after a lock() / pthread_mutex_lock() call on
+// it, until the end of the block or the unlock of that same mutex: unlocking
+// b does not release a, and a guard's own unlock() releases its mutex. A
+// shared (reader) lock is held too, but marked shared: it orders a write only
+// against accesses holding the same mutex exclusively. A lambda runs where it
+// is called, not where it is written: the locks around its definition are
+// not held in its body; only call_once says how it runs.
+//
+// Each enclosing block is simulated on its own, from the locks it acquires
+// itself: an unlock in a nested block does not release a lock of its parent
+// (a known approximation).
 #pragma once
 
 #include "facts/Facts.h"
 
+#include <clang/AST/Type.h>
 #include <llvm/ADT/DenseMap.h>
 
 #include <cstddef>
@@ -18,42 +26,65 @@
 
 namespace clang {
 class CompoundStmt;
+class Expr;
 class Stmt;
+class VarDecl;
 } // namespace clang
 
 namespace sharedstate::extract {
 
 struct TUContext;
 
-/// Locks held at a point; ordered so that max() is "the strongest".
-enum class LockState { None, Shared, Exclusive };
+/// What is held at a point.
+struct Held {
+  std::vector<LockRef> locks; ///< sorted; each mutex once, exclusive over shared
+  bool once = false;          ///< inside the callable of call_once
+
+  bool anyExclusive() const;
+  /// The summary the evidence shows: Once, Lock (an exclusive lock), or None.
+  Sync sync() const;
+  /// Only reader locks are held.
+  bool sharedOnly() const;
+};
 
 class Locks {
 public:
   explicit Locks(TUContext &TU) : TU(TU) {}
 
-  /// Synchronization in force at the node at stack index I: an RAII guard
-  /// or lock() earlier in an enclosing block, or the callable of call_once.
-  /// A shared (reader) lock yields Sync::None, with SharedOnly set so the
-  /// evidence can say why.
-  Sync syncAt(size_t I, bool *SharedOnly = nullptr);
+  /// What is held at the node at stack index I, within its function.
+  Held heldAt(size_t I);
 
-  /// The lock held just before Child, a statement of a compound statement.
-  LockState heldBefore(const clang::CompoundStmt *CS, const clang::Stmt *Child);
+  /// The mutexes held just before Child, a statement of CS, from CS's own
+  /// statements.
+  const std::vector<LockRef> &heldBefore(const clang::CompoundStmt *CS, const clang::Stmt *Child);
 
-  /// The lock a declaration statement acquires through an RAII guard.
-  LockState declaredGuard(const clang::Stmt *S);
-
-  /// What a statement does to the locks held: acquire (exclusively or
-  /// shared), release, or nothing (nullopt).
-  std::optional<LockState> lockCall(const clang::Stmt *S);
+  /// The mutexes held from the first statement of Body to its end: a guard
+  /// that opens the body and is never released.
+  std::vector<LockRef> heldThroughout(const clang::CompoundStmt *Body);
 
   /// A call of a listed once-function (std::call_once).
   bool isOnceCall(const clang::Stmt *S);
 
+  /// Which mutex E designates (`m`, `&m`, `this->mu_`, `stats.mu`,
+  /// `registry_mutex()`), as a LockRef held exclusively.
+  std::optional<LockRef> mutexOf(const clang::Expr *E);
+
 private:
+  std::optional<LockRef> identityOf(const clang::Expr *E);
+  /// What one statement does to the mutexes held.
+  struct Change {
+    std::vector<LockRef> acquire;
+    std::vector<LockRef> release;
+  };
+  Change changeOf(const clang::Stmt *S);
+  /// The guards a declaration statement (or an if/switch initializer) declares.
+  std::vector<LockRef> declaredGuards(const clang::Stmt *S);
+  /// The mutexes a guard variable holds: its constructor's mutex arguments.
+  std::vector<LockRef> guardedBy(const clang::VarDecl *Guard, bool Shared);
+  bool isGuardType(clang::QualType T, bool &Shared);
+
   TUContext &TU;
-  llvm::DenseMap<const clang::CompoundStmt *, std::vector<LockState>> Cache;
+  llvm::DenseMap<const clang::CompoundStmt *, std::vector<std::vector<LockRef>>> Cache;
 };
 
 } // namespace sharedstate::extract

@@ -89,7 +89,10 @@ void Mutation::visitCallResult(const FunctionDecl *Callee) {
 /// The mention on top of the stack names shared variable V: list V and
 /// follow the mention to its read or write.
 void Mutation::followShared(const VarDecl *V) {
-  follow({AccessTarget::variable(TU.variables.note(V)), ""}, State::Object, true);
+  QualType T = V->getType();
+  bool Constant = TU.ast.getBaseElementType(T.getNonReferenceType()).isConstQualified() && !T->isReferenceType();
+  bool Reads = !Constant && !TU.listed.syncType(T);
+  follow({AccessTarget::variable(TU.variables.note(V)), ""}, State::Object, true, Reads);
 }
 
 /// A data member of `this` is mentioned: follow it like a shared variable.
@@ -140,8 +143,10 @@ void Mutation::recordWrite(const Subject &S, const Use &U, size_t MentionIndex) 
     A.location = TU.ids.location(ME->getMemberLoc());
   A.functionKey = C.key;
   A.functionName = C.name;
-  bool SharedOnly = false;
-  A.sync = U.sync != Sync::None ? U.sync : TU.locks.syncAt(U.frame, &SharedOnly);
+  Held H = TU.locks.heldAt(U.frame);
+  A.sync = U.sync != Sync::None ? U.sync : H.sync();
+  bool SharedOnly = A.sync == Sync::None && H.sharedOnly();
+  A.locks = std::move(H.locks);
   A.detail = U.detail;
   if (SharedOnly)
     A.detail += A.detail.empty() ? "only a shared (reader) lock is held" : ", only a shared (reader) lock is held";
@@ -151,6 +156,26 @@ void Mutation::recordWrite(const Subject &S, const Use &U, size_t MentionIndex) 
     MemberWrites.push_back(std::move(A));
     return;
   }
+  addAccess(std::move(A));
+}
+
+void Mutation::recordRead(const Subject &S, size_t MentionIndex) {
+  if (S.isField() || TU.stack.inUnevaluatedContext(MentionIndex))
+    return;
+  Context C = TU.calls.contextAt(MentionIndex);
+  Held H = TU.locks.heldAt(MentionIndex);
+  if (!SeenReads.emplace(S.target, C.key, H.sync(), H.locks).second)
+    return;
+  Access A;
+  A.target = S.target;
+  A.what = AccessWhat::Read;
+  A.location = TU.ids.location(TU.stack[MentionIndex].S->getBeginLoc());
+  if (const auto *ME = dyn_cast<MemberExpr>(TU.stack[MentionIndex].S))
+    A.location = TU.ids.location(ME->getMemberLoc());
+  A.functionKey = C.key;
+  A.functionName = C.name;
+  A.sync = H.sync();
+  A.locks = std::move(H.locks);
   addAccess(std::move(A));
 }
 
@@ -169,11 +194,13 @@ void Mutation::emit(TUFacts &Out) {
 
 // --- the walk -------------------------------------------------------------------------
 
-void Mutation::follow(const Subject &S, State St, bool Whole) {
+void Mutation::follow(const Subject &S, State St, bool Whole, bool Reads) {
   size_t Mention = TU.stack.top();
   Use U = walk(S, St, Whole, Mention);
   if (U.isWrite)
     recordWrite(S, U, Mention);
+  else if (Reads && !U.ofSyncMember)
+    recordRead(S, Mention);
 }
 
 Use Mutation::walk(const Subject &S, State St, bool Whole, size_t I) {
@@ -361,9 +388,12 @@ std::optional<Use> Mutation::stepMember(Walk &W, const MemberExpr *ME, const Exp
   }
   if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
     // A mutex or atomic member synchronizes itself: locking stats.mu or
-    // bumping stats.hits does not write the rest of stats.
-    if (TU.listed.syncType(Field->getType()))
-      return Use();
+    // bumping stats.hits neither writes nor reads the rest of stats.
+    if (TU.listed.syncType(Field->getType())) {
+      Use U;
+      U.ofSyncMember = true;
+      return U;
+    }
     if (ObjSt != State::Object)
       return Use();
     W.st = State::Object;

@@ -78,6 +78,9 @@ struct Subject {
 /// The outcome of following one mention upward.
 struct Use {
   bool isWrite = false;
+  /// A use of a mutex or atomic member: it synchronizes itself, and is
+  /// neither a read nor a write of the rest of the object.
+  bool ofSyncMember = false;
   AccessWhat what = AccessWhat::Mutate;
   Sync sync = Sync::None;
   std::string detail;
@@ -122,10 +125,13 @@ private:
   void followShared(const clang::VarDecl *V);
   void followMemberOfThis(const clang::FieldDecl *Field);
   /// Follows the expression on top of the stack (a mention of T in state
-  /// St) to where it is read or written, and records a write.
-  void follow(const Subject &S, State St, bool Whole);
+  /// St) to where it is read or written, and records the write, or the read
+  /// when Reads (a read of a constant or a mutex races with nothing).
+  void follow(const Subject &S, State St, bool Whole, bool Reads = true);
   Use walk(const Subject &S, State St, bool Whole, size_t I);
   void recordWrite(const Subject &S, const Use &U, size_t MentionIndex);
+  /// One read per target, function and locks held: where it happens first.
+  void recordRead(const Subject &S, size_t MentionIndex);
   void addAlias(const clang::VarDecl *Local, const Subject &S, State St, bool Whole);
 
   // Steps of the walk (Mutation.cpp). Each looks at how the parent uses the
@@ -162,6 +168,7 @@ private:
   llvm::DenseMap<const clang::CXXMethodDecl *, bool> AccessorCache;
   std::vector<Access> Accesses;
   std::set<std::tuple<AccessTarget, unsigned, unsigned, std::string, AccessWhat, std::string, Sync>> SeenAccesses;
+  std::set<std::tuple<AccessTarget, std::string, Sync, std::vector<LockRef>>> SeenReads;
   std::vector<ReturnAlias> ReturnAliases;
   std::set<std::string> Borrowed;
   std::vector<Access> MemberWrites;

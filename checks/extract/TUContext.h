@@ -4,7 +4,7 @@
 // There is one traversal of the AST (Extractor.cpp), which hands each node to
 // the parts that care about it. Each part is a class in a file of its own and
 // owns the facts of its concern; they reach each other through this context
-// (`TU.locks.syncAt(...)`). Constructed in the order below; no part uses
+// (`TU.locks.heldAt(...)`). Constructed in the order below; no part uses
 // another before the traversal starts.
 //
 //   Identity       keys, display names and locations of declarations
@@ -17,6 +17,8 @@
 //   Mutation       whether a mention of shared state reads or writes it
 //   GuardedChecks  "if it is unset, initialize it" (lazy initialization)
 //   Handlers       objects registered to serve every request
+//   Roots          where concurrency starts: threads, executors, callbacks, tests
+//   Programs       main's statements: where start-up ends
 #pragma once
 
 #include "extract/Ancestors.h"
@@ -28,6 +30,8 @@
 #include "extract/Listed.h"
 #include "extract/Locks.h"
 #include "extract/Mutation.h"
+#include "extract/Programs.h"
+#include "extract/Roots.h"
 #include "extract/Variables.h"
 
 #include <clang/AST/ASTContext.h>
@@ -38,7 +42,7 @@ struct TUContext {
   TUContext(clang::ASTContext &Ctx, const AnalysisOptions &Opts)
       : ast(Ctx), sm(Ctx.getSourceManager()), options(Opts), ids(Ctx, Opts.root), listed(Ctx, Opts, ids.policy()),
         locks(*this), calls(*this), variables(*this), classes(*this), mutation(*this), guardedChecks(*this),
-        handlers(*this) {}
+        handlers(*this), roots(*this), programs(*this) {}
   TUContext(const TUContext &) = delete;
   TUContext &operator=(const TUContext &) = delete;
 
@@ -55,6 +59,8 @@ struct TUContext {
   Mutation mutation;
   GuardedChecks guardedChecks;
   Handlers handlers;
+  Roots roots;
+  Programs programs;
 };
 
 } // namespace sharedstate::extract

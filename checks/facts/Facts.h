@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -19,7 +20,7 @@
 namespace sharedstate {
 
 /// Version of the TU-facts serialization; bump when a field changes meaning.
-inline constexpr int FactsVersion = 3;
+inline constexpr int FactsVersion = 4;
 
 enum class VarKind { NamespaceGlobal, StaticMember, FunctionLocalStatic };
 enum class InitKind { None, Constant, Dynamic };
@@ -31,12 +32,16 @@ enum class AccessWhat {
   Escape,   ///< a non-const pointer/reference leaves where we can follow it
   Check,    ///< a read that decides whether to initialize (lazy-init)
   Init,     ///< the dynamic initializer of the variable itself
+  Read,     ///< any other use: it races with a concurrent write
 };
 
 /// Synchronization observed at the access.
 enum class Sync { None, Lock, Atomic, Once };
 
-enum class Phase { Initialization, Runtime };
+/// When an access runs: in a static initializer, in main before any thread
+/// starts, while the program runs concurrently, or in main after every
+/// thread it started was joined.
+enum class Phase { Initialization, Runtime, Startup, Shutdown };
 
 struct SourceLocation {
   std::string file; ///< absolute, normalized path
@@ -98,6 +103,30 @@ struct AccessTarget {
   friend bool operator<(const AccessTarget &A, const AccessTarget &B);
 };
 
+/// A mutex held at an access or a call, by identity: which object it is.
+/// Two accesses are ordered by a lock only when they hold the same one.
+struct LockRef {
+  enum class Kind {
+    Variable,    ///< the shared variable `key`: a global or static mutex
+    ObjectField, ///< data member `field` of the shared variable `key` (`stats.mu`)
+    ThisField,   ///< data member `field` of `this`, in class `key`: the object is assumed to be one
+    CallResult,  ///< what function `key` returns a reference to (`registry_mutex()`), resolved later
+    Spelled,     ///< none of these (`impl_->mu`, a parameter): `key` is how the code names it,
+                 ///< and it matches only the same name
+  };
+  Kind kind = Kind::Variable;
+  std::string key;
+  std::string field;
+  bool shared = false; ///< held as a reader lock: it excludes writers, not other readers
+  std::string name;    ///< how the code names it, for messages (not part of its identity)
+
+  auto tie() const { return std::tie(kind, key, field, shared); }
+  friend bool operator==(const LockRef &A, const LockRef &B) { return A.tie() == B.tie(); }
+  friend bool operator<(const LockRef &A, const LockRef &B) { return A.tie() < B.tie(); }
+  /// The same mutex, whichever way it is held.
+  bool sameMutex(const LockRef &O) const { return kind == O.kind && key == O.key && field == O.field; }
+};
+
 struct Access {
   AccessTarget target;
   AccessWhat what = AccessWhat::Mutate;
@@ -111,6 +140,8 @@ struct Access {
   std::string method;
   /// Member writes only: the data member of `this` that is written.
   std::string field;
+  /// The mutexes held (sorted): `sync` is Lock when one of them is exclusive.
+  std::vector<LockRef> locks;
 };
 
 /// "`alias` stands for (part of) `target`": a function's result (CallResult)
@@ -151,7 +182,20 @@ struct Function {
   std::string key;
   std::string name;
   bool isInitializer = false; ///< the dynamic initializer of a static-storage variable
-  bool isEntry = false;       ///< called from outside what we see: main, address taken, virtual
+  /// Its address is kept where the analysis cannot follow it (a table, a
+  /// variable, a return value): it may be called from anywhere.
+  bool isEntry = false;
+  bool isMain = false;        ///< a program's main (its key is the TU's own)
+  bool isExternal = false;    ///< external linkage: code outside the scan may call it
+  bool isVirtual = false;
+  /// The virtual functions it overrides: a call of one may run this one.
+  std::vector<std::string> overrides;
+  /// The mutexes held for the whole body (a guard declared first and never
+  /// released): every access in it, and every call of it, is under them.
+  std::vector<LockRef> bodyLocks;
+  /// Its type, canonical ("int (const char *)"): a call through a pointer
+  /// of this type may call it when its address escapes.
+  std::string signature;
   // Member functions (not lambdas): what a framework or registry can call.
   std::string memberOf;        ///< the class of a non-static member function
   bool isPublic = false;       ///< public, not a constructor, destructor or operator=
@@ -159,6 +203,50 @@ struct Function {
   bool isStructor = false;     ///< constructor or destructor
   /// Lambdas: the key of the function the lambda is written in, if any.
   std::string enclosing;
+};
+
+/// Where code starts to run concurrently with the code that starts it.
+enum class RootKind {
+  Thread,   ///< a new thread runs the entries (std::thread, pthread_create, std::async, ...)
+  Executor, ///< the entries are posted to an executor (asio::post, ...)
+  Callback, ///< the entries are handed to code the scan cannot see, or kept by a registration
+  Test,     ///< a test body of a known framework: test bodies run one after another
+};
+
+/// One place where concurrency starts. Request handlers are roots too; they
+/// are found in classification, from the handler instances.
+struct Root {
+  RootKind kind = RootKind::Thread;
+  std::string via;                  ///< the call or base that makes it: "std::thread", "pthread_create", ...
+  std::vector<std::string> entries; ///< the functions that run there
+  std::string entryClass;           ///< a functor's class: its call operators run there
+  std::string starter;              ///< the function that starts it
+  SourceLocation location;
+  bool inLoop = false; ///< started in a loop: many instances
+  bool serial = false; ///< the API runs such callbacks one at a time, on one thread
+  /// Callback only: the function given the callable. When the program
+  /// defines it (not a library), the callable runs inside that call: no root.
+  std::string handedTo;
+};
+
+/// One top-level statement of a program's main, in order. Start-up is the
+/// statements before the first that can start a thread or enter a server.
+struct MainStep {
+  SourceLocation begin, end;
+  std::vector<std::string> callees; ///< the functions it calls, anywhere inside
+  bool serverLoop = false;          ///< it calls a listed server loop (httplib::Server::listen, ...)
+  bool joins = false;               ///< it calls a listed join (std::thread::join, pthread_join, ...)
+  /// Objects (variable keys, or the function whose result it is) given a
+  /// callback to keep, and objects a member function is called on: a call on
+  /// an object that was given a callback may start running it.
+  std::vector<std::string> registers, uses;
+};
+
+/// A program: the TU that defines main, and main's statements.
+struct ProgramMain {
+  std::string function; ///< main's key
+  std::string file;
+  std::vector<MainStep> steps;
 };
 
 /// Why one instance of a class serves every request.
@@ -217,10 +305,20 @@ struct ClassInfo {
 struct CallEdge {
   std::string caller;
   std::string callee;
-  Sync sync = Sync::None; ///< synchronization held at the call site
-  friend bool operator==(const CallEdge &A, const CallEdge &B) {
-    return A.caller == B.caller && A.callee == B.callee && A.sync == B.sync;
-  }
+  Sync sync = Sync::None;      ///< synchronization held at the call site
+  std::vector<LockRef> locks;  ///< the mutexes held there (sorted)
+  bool onThis = false;         ///< a member call on `this`: the callee's ThisField locks are the caller's
+  auto tie() const { return std::tie(caller, callee, sync, locks, onThis); }
+  friend bool operator==(const CallEdge &A, const CallEdge &B) { return A.tie() == B.tie(); }
+  friend bool operator<(const CallEdge &A, const CallEdge &B) { return A.tie() < B.tie(); }
+};
+
+/// A call through a function pointer, or a pointer to member function, of
+/// the given type: it may call any function of that type whose address escapes.
+struct IndirectCall {
+  std::string caller;
+  std::string signature;
+  auto tie() const { return std::tie(caller, signature); }
 };
 
 struct TUError {
@@ -247,6 +345,9 @@ struct TUFacts {
   std::vector<Access> memberWrites;
   std::vector<HandlerInstance> handlerInstances;
   std::vector<ClassInfo> classes;
+  std::vector<Root> roots;
+  std::vector<ProgramMain> programs;
+  std::vector<IndirectCall> indirectCalls;
 };
 
 // Names used in JSON and messages; the inverse parsers return nullopt on junk.
@@ -260,6 +361,8 @@ const char *toString(AccessTarget::Kind);
 const char *toString(InstanceKind);
 const char *toString(HeldAs);
 const char *toString(EntryRule);
+const char *toString(LockRef::Kind);
+const char *toString(RootKind);
 std::optional<VarKind> parseVarKind(const std::string &);
 std::optional<InitKind> parseInitKind(const std::string &);
 std::optional<AccessWhat> parseAccessWhat(const std::string &);
@@ -270,6 +373,8 @@ std::optional<AccessTarget::Kind> parseTargetKind(const std::string &);
 std::optional<InstanceKind> parseInstanceKind(const std::string &);
 std::optional<HeldAs> parseHeldAs(const std::string &);
 std::optional<EntryRule> parseEntryRule(const std::string &);
+std::optional<LockRef::Kind> parseLockKind(const std::string &);
+std::optional<RootKind> parseRootKind(const std::string &);
 
 void to_json(nlohmann::json &, const SourceLocation &);
 void from_json(const nlohmann::json &, SourceLocation &);

@@ -30,15 +30,17 @@ std::optional<E> lookup(const char *const (&Names)[N], const std::string &S) {
 const char *const VarKindNames[] = {"mutable-global", "mutable-static-member",
                                     "function-local-static"};
 const char *const InitKindNames[] = {"none", "constant", "dynamic"};
-const char *const AccessWhatNames[] = {"reassign", "mutate", "escape", "check", "init"};
+const char *const AccessWhatNames[] = {"reassign", "mutate", "escape", "check", "init", "read"};
 const char *const SyncNames[] = {"none", "lock", "atomic", "once"};
-const char *const PhaseNames[] = {"initialization", "runtime"};
+const char *const PhaseNames[] = {"initialization", "runtime", "startup", "shutdown"};
 const char *const CheckKindNames[] = {"emptiness", "nullness", "flag", "key-lookup"};
 const char *const TargetKindNames[] = {"variable", "call-result", "parameter", "class-field"};
 const char *const InstanceKindNames[] = {"controller", "registration", "accessor", "global", "meyers"};
 const char *const HeldAsNames[] = {"this-captured", "captured-by-reference", "captured-by-copy", "std-ref",
                                    "std-cref", "member-function", "this", "pointer", "smart-pointer", "object"};
 const char *const EntryRuleNames[] = {"entries", "public-methods", "call-operators"};
+const char *const RootKindNames[] = {"thread", "executor", "callback", "test"};
+const char *const LockKindNames[] = {"variable", "object-field", "this-field", "call-result", "spelled"};
 
 template <typename E, size_t N>
 E require(const char *const (&Names)[N], const nlohmann::json &J, const char *What) {
@@ -53,6 +55,35 @@ nlohmann::json targetJson(const AccessTarget &T) {
     J["index"] = T.index;
   return J;
 }
+nlohmann::json locksJson(const std::vector<LockRef> &Locks) {
+  nlohmann::json Out = nlohmann::json::array();
+  for (const LockRef &L : Locks) {
+    nlohmann::json J = {{"kind", LockKindNames[static_cast<int>(L.kind)]}, {"key", L.key}};
+    if (!L.field.empty())
+      J["field"] = L.field;
+    if (L.shared)
+      J["shared"] = true;
+    if (!L.name.empty())
+      J["name"] = L.name;
+    Out.push_back(std::move(J));
+  }
+  return Out;
+}
+
+std::vector<LockRef> locksFrom(const nlohmann::json &J) {
+  std::vector<LockRef> Out;
+  for (const auto &L : J) {
+    LockRef R;
+    R.kind = require<LockRef::Kind>(LockKindNames, L.at("kind"), "lock kind");
+    L.at("key").get_to(R.key);
+    R.field = L.value("field", "");
+    R.shared = L.value("shared", false);
+    R.name = L.value("name", "");
+    Out.push_back(std::move(R));
+  }
+  return Out;
+}
+
 nlohmann::json accessesJson(const std::vector<Access> &List) {
   nlohmann::json Out = nlohmann::json::array();
   for (const Access &A : List) {
@@ -67,6 +98,8 @@ nlohmann::json accessesJson(const std::vector<Access> &List) {
       X["method"] = A.method;
     if (!A.field.empty())
       X["field"] = A.field;
+    if (!A.locks.empty())
+      X["locks"] = locksJson(A.locks);
     Out.push_back(std::move(X));
   }
   return Out;
@@ -87,6 +120,7 @@ std::vector<Access> accessesFrom(const nlohmann::json &J) {
     X.detail = A.value("detail", "");
     X.method = A.value("method", "");
     X.field = A.value("field", "");
+    X.locks = locksFrom(A.value("locks", nlohmann::json::array()));
     Out.push_back(std::move(X));
   }
   return Out;
@@ -114,6 +148,8 @@ const char *toString(AccessTarget::Kind K) { return TargetKindNames[static_cast<
 const char *toString(InstanceKind K) { return InstanceKindNames[static_cast<int>(K)]; }
 const char *toString(HeldAs K) { return HeldAsNames[static_cast<int>(K)]; }
 const char *toString(EntryRule K) { return EntryRuleNames[static_cast<int>(K)]; }
+const char *toString(LockRef::Kind K) { return LockKindNames[static_cast<int>(K)]; }
+const char *toString(RootKind K) { return RootKindNames[static_cast<int>(K)]; }
 std::optional<VarKind> parseVarKind(const std::string &S) { return lookup<VarKind>(VarKindNames, S); }
 std::optional<InitKind> parseInitKind(const std::string &S) { return lookup<InitKind>(InitKindNames, S); }
 std::optional<AccessWhat> parseAccessWhat(const std::string &S) { return lookup<AccessWhat>(AccessWhatNames, S); }
@@ -128,6 +164,8 @@ std::optional<InstanceKind> parseInstanceKind(const std::string &S) {
 }
 std::optional<HeldAs> parseHeldAs(const std::string &S) { return lookup<HeldAs>(HeldAsNames, S); }
 std::optional<EntryRule> parseEntryRule(const std::string &S) { return lookup<EntryRule>(EntryRuleNames, S); }
+std::optional<LockRef::Kind> parseLockKind(const std::string &S) { return lookup<LockRef::Kind>(LockKindNames, S); }
+std::optional<RootKind> parseRootKind(const std::string &S) { return lookup<RootKind>(RootKindNames, S); }
 
 void to_json(nlohmann::json &J, const SourceLocation &L) {
   J = {{"file", L.file}, {"line", L.line}, {"column", L.column}};
@@ -173,10 +211,22 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                          {"public", Fn.isPublic},
                          {"call_operator", Fn.isCallOperator},
                          {"structor", Fn.isStructor},
-                         {"enclosing", Fn.enclosing}});
+                         {"enclosing", Fn.enclosing},
+                         {"main", Fn.isMain},
+                         {"external", Fn.isExternal},
+                         {"virtual", Fn.isVirtual},
+                         {"overrides", Fn.overrides},
+                         {"body_locks", locksJson(Fn.bodyLocks)},
+                         {"signature", Fn.signature}});
   auto &Edges = J["edges"] = nlohmann::json::array();
-  for (const CallEdge &E : F.edges)
-    Edges.push_back({{"caller", E.caller}, {"callee", E.callee}, {"sync", toString(E.sync)}});
+  for (const CallEdge &E : F.edges) {
+    nlohmann::json X = {{"caller", E.caller}, {"callee", E.callee}, {"sync", toString(E.sync)}};
+    if (!E.locks.empty())
+      X["locks"] = locksJson(E.locks);
+    if (E.onThis)
+      X["on_this"] = true;
+    Edges.push_back(std::move(X));
+  }
   J["borrowed"] = F.borrowed;
   auto &Checks = J["guarded_checks"] = nlohmann::json::array();
   for (const GuardedCheck &G : F.guardedChecks)
@@ -203,6 +253,33 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
   auto &Classes = J["classes"] = nlohmann::json::array();
   for (const ClassInfo &C : F.classes)
     Classes.push_back({{"key", C.key}, {"name", C.name}, {"location", C.location}, {"bases", C.bases}});
+  auto &Roots = J["roots"] = nlohmann::json::array();
+  for (const Root &R : F.roots)
+    Roots.push_back({{"kind", toString(R.kind)},
+                     {"via", R.via},
+                     {"entries", R.entries},
+                     {"entry_class", R.entryClass},
+                     {"starter", R.starter},
+                     {"location", R.location},
+                     {"in_loop", R.inLoop},
+                     {"serial", R.serial},
+                     {"handed_to", R.handedTo}});
+  auto &Indirect = J["indirect_calls"] = nlohmann::json::array();
+  for (const IndirectCall &C : F.indirectCalls)
+    Indirect.push_back({{"caller", C.caller}, {"signature", C.signature}});
+  auto &Programs = J["programs"] = nlohmann::json::array();
+  for (const ProgramMain &M : F.programs) {
+    nlohmann::json Steps = nlohmann::json::array();
+    for (const MainStep &S : M.steps)
+      Steps.push_back({{"begin", S.begin},
+                       {"end", S.end},
+                       {"callees", S.callees},
+                       {"server_loop", S.serverLoop},
+                       {"joins", S.joins},
+                       {"registers", S.registers},
+                       {"uses", S.uses}});
+    Programs.push_back({{"function", M.function}, {"file", M.file}, {"steps", std::move(Steps)}});
+  }
 }
 
 void from_json(const nlohmann::json &J, TUFacts &F) {
@@ -249,6 +326,12 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.isCallOperator = Fn.value("call_operator", false);
     X.isStructor = Fn.value("structor", false);
     X.enclosing = Fn.value("enclosing", "");
+    X.isMain = Fn.value("main", false);
+    X.isExternal = Fn.value("external", false);
+    X.isVirtual = Fn.value("virtual", false);
+    X.overrides = Fn.value("overrides", std::vector<std::string>());
+    X.bodyLocks = locksFrom(Fn.value("body_locks", nlohmann::json::array()));
+    X.signature = Fn.value("signature", "");
     F.functions.push_back(std::move(X));
   }
   for (const auto &E : J.at("edges")) {
@@ -256,6 +339,8 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     E.at("caller").get_to(X.caller);
     E.at("callee").get_to(X.callee);
     X.sync = require<Sync>(SyncNames, E.at("sync"), "synchronization");
+    X.locks = locksFrom(E.value("locks", nlohmann::json::array()));
+    X.onThis = E.value("on_this", false);
     F.edges.push_back(std::move(X));
   }
   F.borrowed = J.value("borrowed", std::vector<std::string>());
@@ -292,6 +377,38 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     C.at("location").get_to(X.location);
     X.bases = C.value("bases", std::vector<std::string>());
     F.classes.push_back(std::move(X));
+  }
+  for (const auto &R : J.value("roots", nlohmann::json::array())) {
+    Root X;
+    X.kind = require<RootKind>(RootKindNames, R.at("kind"), "root kind");
+    X.via = R.value("via", "");
+    R.at("entries").get_to(X.entries);
+    X.entryClass = R.value("entry_class", "");
+    R.at("starter").get_to(X.starter);
+    R.at("location").get_to(X.location);
+    X.inLoop = R.value("in_loop", false);
+    X.serial = R.value("serial", false);
+    X.handedTo = R.value("handed_to", "");
+    F.roots.push_back(std::move(X));
+  }
+  for (const auto &C : J.value("indirect_calls", nlohmann::json::array()))
+    F.indirectCalls.push_back({C.at("caller").get<std::string>(), C.at("signature").get<std::string>()});
+  for (const auto &M : J.value("programs", nlohmann::json::array())) {
+    ProgramMain X;
+    M.at("function").get_to(X.function);
+    X.file = M.value("file", "");
+    for (const auto &S : M.at("steps")) {
+      MainStep Y;
+      S.at("begin").get_to(Y.begin);
+      S.at("end").get_to(Y.end);
+      Y.callees = S.value("callees", std::vector<std::string>());
+      Y.serverLoop = S.value("server_loop", false);
+      Y.joins = S.value("joins", false);
+      Y.registers = S.value("registers", std::vector<std::string>());
+      Y.uses = S.value("uses", std::vector<std::string>());
+      X.steps.push_back(std::move(Y));
+    }
+    F.programs.push_back(std::move(X));
   }
 }
 

@@ -2,8 +2,10 @@
 // - variables: one per key. The definition's location and initializer win over
 //   a declaration's; flags that only some TUs can see (guarded_by on the
 //   definition, say) are or-ed.
-// - functions: one per key; "entry" is or-ed because any TU that sees the
-//   address taken makes the function callable from anywhere.
+// - functions: one per key; "entry", "external", "virtual" are or-ed because
+//   any TU that sees the address taken makes the function callable from
+//   anywhere; overrides are the union.
+// - programs: one per main (main's key is its TU's own).
 // - classes: one per key, the definition's location being the same in every TU.
 // - accesses, aliases, edges, member writes, handler instances: set union.
 #include "facts/Merge.h"
@@ -32,7 +34,7 @@ void mergeVariable(SharedVariable &Into, const SharedVariable &From) {
 
 auto accessKey(const Access &A) {
   return std::tie(A.target, A.location, A.what, A.functionKey, A.sync, A.detail, A.functionName, A.method,
-                  A.field);
+                  A.field, A.locks);
 }
 /// Sorts V by Key and keeps one element per key.
 template <typename T, typename KeyFn> void sortUnique(std::vector<T> &V, KeyFn Key) {
@@ -51,8 +53,19 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
   for (const Function &F : TU.functions) {
     auto [It, Inserted] = P.functions.emplace(F.key, F);
     if (!Inserted) {
-      It->second.isEntry = It->second.isEntry || F.isEntry;
-      It->second.isInitializer = It->second.isInitializer || F.isInitializer;
+      Function &Into = It->second;
+      Into.isEntry = Into.isEntry || F.isEntry;
+      Into.isInitializer = Into.isInitializer || F.isInitializer;
+      Into.isMain = Into.isMain || F.isMain;
+      Into.isExternal = Into.isExternal || F.isExternal;
+      Into.isVirtual = Into.isVirtual || F.isVirtual;
+      for (const std::string &O : F.overrides)
+        if (std::find(Into.overrides.begin(), Into.overrides.end(), O) == Into.overrides.end())
+          Into.overrides.push_back(O);
+      if (Into.bodyLocks.empty())
+        Into.bodyLocks = F.bodyLocks;
+      if (Into.signature.empty())
+        Into.signature = F.signature;
       if (It->second.enclosing.empty())
         It->second.enclosing = F.enclosing;
       if (It->second.memberOf.empty()) {
@@ -75,6 +88,10 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
   P.edges.insert(P.edges.end(), TU.edges.begin(), TU.edges.end());
   P.guardedChecks.insert(P.guardedChecks.end(), TU.guardedChecks.begin(), TU.guardedChecks.end());
   P.borrowed.insert(TU.borrowed.begin(), TU.borrowed.end());
+  P.roots.insert(P.roots.end(), TU.roots.begin(), TU.roots.end());
+  P.indirectCalls.insert(P.indirectCalls.end(), TU.indirectCalls.begin(), TU.indirectCalls.end());
+  for (const ProgramMain &M : TU.programs)
+    P.programs.emplace(M.function, M);
 }
 
 void finalize(ProgramFacts &P) {
@@ -86,7 +103,14 @@ void finalize(ProgramFacts &P) {
   sortUnique(P.returnAliases, [](const ReturnAlias &R) {
     return std::tie(R.alias, R.target, R.whole);
   });
-  sortUnique(P.edges, [](const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); });
+  sortUnique(P.edges, [](const CallEdge &E) { return E.tie(); });
+  // A thread started in a header or template is seen once per TU.
+  sortUnique(P.roots, [](const Root &R) {
+    return std::tie(R.location, R.kind, R.starter, R.entries, R.entryClass, R.via, R.inLoop, R.serial, R.handedTo);
+  });
+  for (auto &[K, F] : P.functions)
+    std::sort(F.overrides.begin(), F.overrides.end());
+  sortUnique(P.indirectCalls, [](const IndirectCall &C) { return C.tie(); });
   // A check in a header or template is seen once per TU or instantiation.
   sortUnique(P.guardedChecks, [](const GuardedCheck &G) { return std::tie(G.location, G.target, G.functionName); });
 }

@@ -26,6 +26,9 @@ struct ProgramFacts {
   std::vector<Access> memberWrites;
   std::vector<HandlerInstance> handlerInstances;
   std::map<std::string, ClassInfo> classes;
+  std::vector<Root> roots;
+  std::map<std::string, ProgramMain> programs; ///< by main's key
+  std::vector<IndirectCall> indirectCalls;
 };
 
 /// Adds one TU's facts. Order-independent: merging the same TUs in any order

@@ -58,6 +58,27 @@ AnalysisOptions AnalysisOptions::defaults() {
       // Pistache: Routes::Get(router, url, Routes::bind(&X::f, obj))
       "Pistache::Rest::Routes::bind"};
   O.singletonAccessors = {"drogon::HttpAppFramework::getPlugin", "drogon::HttpAppFramework::getSharedPlugin"};
+  // Where threads start. Constructors are spelled Class::Class.
+  O.threadFunctions = {"std::thread::thread", "std::jthread::jthread", "boost::thread::thread", "pthread_create",
+                       "thrd_create", "std::async"};
+  O.executorFunctions = {"asio::post", "asio::dispatch", "asio::defer", "asio::co_spawn",
+                         "boost::asio::post", "boost::asio::dispatch", "boost::asio::defer", "boost::asio::co_spawn",
+                         "boost::asio::io_context::post", "boost::asio::io_context::dispatch",
+                         "boost::asio::io_service::post", "boost::asio::io_service::dispatch",
+                         "asio::io_context::post", "asio::io_context::dispatch", "pplx::create_task"};
+  // libuv and GLib run every callback on their loop's thread.
+  O.serialCallbackFunctions = {"uv_timer_start", "uv_read_start", "uv_listen", "uv_idle_start", "uv_poll_start",
+                               "g_idle_add", "g_timeout_add"};
+  O.serverLoopFunctions = {
+      "httplib::Server::listen", "httplib::Server::listen_after_bind", "drogon::HttpAppFramework::run",
+      "crow::Crow::run", "crow::Crow::run_async", "oatpp::network::Server::run", "Pistache::Http::Endpoint::serve",
+      "Pistache::Http::Endpoint::serveThreaded", "boost::asio::io_context::run", "boost::asio::io_service::run",
+      "asio::io_context::run", "websocketpp::transport::asio::endpoint::run",
+      "web::http::experimental::listener::http_listener::open"};
+  O.joinFunctions = {"std::thread::join", "std::jthread::join", "boost::thread::join", "pthread_join", "thrd_join"};
+  O.testBaseClasses = {"testing::Test", "UnitTest::Test"};
+  O.testRegistrationFunctions = {"Catch::AutoReg::AutoReg", "doctest::detail::regTest",
+                                 "benchmark::internal::RegisterBenchmarkInternal"};
   // Output positions of the standard algorithms that write through iterators.
   O.mutatingAlgorithms = {
       {"std::sort", AnyIteratorArgument},          {"std::stable_sort", AnyIteratorArgument},

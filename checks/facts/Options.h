@@ -38,6 +38,26 @@ struct ExtensibleLists {
   /// Calls that return the process's one instance of a class
   /// (drogon::HttpAppFramework::getPlugin).
   std::vector<std::string> singletonAccessors;
+  /// Calls that run the callable they are given on a new thread
+  /// (std::thread's constructor, pthread_create, std::async).
+  std::vector<std::string> threadFunctions;
+  /// Calls that post the callable they are given to an executor, which may
+  /// run it on another thread (asio::post).
+  std::vector<std::string> executorFunctions;
+  /// Calls that keep a callback and run it, with all such callbacks, one at
+  /// a time on one thread (an event loop's).
+  std::vector<std::string> serialCallbackFunctions;
+  /// Calls after which a server serves requests: in main, start-up ends at
+  /// the first of them (httplib::Server::listen).
+  std::vector<std::string> serverLoopFunctions;
+  /// Calls that wait for a thread to end: in main, shutdown starts after the
+  /// statement that joins the threads it started (std::thread::join).
+  std::vector<std::string> joinFunctions;
+  /// Test framework base classes: the methods a test class overrides are
+  /// test bodies, run one after another (testing::Test).
+  std::vector<std::string> testBaseClasses;
+  /// Calls that register a test function (Catch::AutoReg::AutoReg).
+  std::vector<std::string> testRegistrationFunctions;
 };
 
 /// One extensible list as users spell it.
@@ -63,6 +83,23 @@ inline constexpr ListOption ListOptions[] = {
      &ExtensibleLists::registrationFunctions},
     {"SingletonAccessors", "--singleton-accessor", "another call returning a one-per-process instance (repeatable)",
      &ExtensibleLists::singletonAccessors},
+    {"ThreadFunctions", "--thread-function", "another call that runs its callable on a new thread (repeatable)",
+     &ExtensibleLists::threadFunctions},
+    {"ExecutorFunctions", "--executor-function",
+     "another call that posts its callable to an executor\nor thread pool (repeatable)",
+     &ExtensibleLists::executorFunctions},
+    {"SerialCallbackFunctions", "--serial-callback-function",
+     "another call whose callbacks all run one at a time on\none thread, an event loop's (repeatable)",
+     &ExtensibleLists::serialCallbackFunctions},
+    {"ServerLoopFunctions", "--server-loop-function",
+     "another call after which main serves requests: start-up\nends there (repeatable)",
+     &ExtensibleLists::serverLoopFunctions},
+    {"JoinFunctions", "--join-function", "another call that waits for a thread to end (repeatable)",
+     &ExtensibleLists::joinFunctions},
+    {"TestBaseClasses", "--test-base", "another test framework base class (repeatable)",
+     &ExtensibleLists::testBaseClasses},
+    {"TestRegistrationFunctions", "--test-registration-function",
+     "another call that registers a test function (repeatable)", &ExtensibleLists::testRegistrationFunctions},
 };
 
 struct AnalysisOptions : ExtensibleLists {

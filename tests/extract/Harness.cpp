@@ -91,15 +91,25 @@ std::vector<Access> accessesTo(const TUFacts &F, const std::string &Name) {
   const std::string Key = variable(F, Name).key;
   std::vector<Access> Out;
   for (const Access &A : F.accesses)
-    if (A.target.isVariable() && A.target.key == Key)
+    if (A.target.isVariable() && A.target.key == Key && A.what != AccessWhat::Read)
+      Out.push_back(A);
+  return Out;
+}
+
+std::vector<Access> readsOf(const TUFacts &F, const std::string &Name) {
+  const std::string Key = variable(F, Name).key;
+  std::vector<Access> Out;
+  for (const Access &A : F.accesses)
+    if (A.target.isVariable() && A.target.key == Key && A.what == AccessWhat::Read)
       Out.push_back(A);
   return Out;
 }
 
 std::vector<Access> accessesTo(const TUFacts &F, const std::string &Name, AccessWhat What) {
   std::vector<Access> Out;
-  for (const Access &A : accessesTo(F, Name))
-    if (A.what == What)
+  const std::string Key = variable(F, Name).key;
+  for (const Access &A : F.accesses)
+    if (A.target.isVariable() && A.target.key == Key && A.what == What)
       Out.push_back(A);
   return Out;
 }

@@ -35,6 +35,8 @@ bool hasVariable(const TUFacts &F, const std::string &Name);
 
 /// The accesses to the variable named Name, in extraction order.
 std::vector<Access> accessesTo(const TUFacts &F, const std::string &Name);
+/// The reads of the variable named Name: one per function and lock set.
+std::vector<Access> readsOf(const TUFacts &F, const std::string &Name);
 /// Those of kind What.
 std::vector<Access> accessesTo(const TUFacts &F, const std::string &Name, AccessWhat What);
 

@@ -1,7 +1,7 @@
 // Mutation: which mentions of a shared variable are writes, and of what kind.
 // The rule: a write is what can change the object (assignment, ++, a
 // non-const call that is not an accessor, binding to a non-const reference
-// or pointer parameter); everything else is a read and records nothing.
+// or pointer parameter); everything else is a read, recorded once per function.
 #include "Harness.h"
 
 using namespace sharedstate;
@@ -19,11 +19,24 @@ TEST_CASE("assignment and ++ of the whole variable reassign it") {
   CHECK(accessesTo(F, "last", AccessWhat::Reassign).size() == 1);
 }
 
-TEST_CASE("reads record nothing") {
-  TUFacts F = extract("int limit = 3; int table[4];\n"
-                      "int get(int i) { int x = limit; return x + table[i] + sizeof(limit = 2); }\n");
+TEST_CASE("a read is no write; it is recorded once per function and lock set") {
+  TUFacts F = extract("#include <ministd.h>\n"
+                      "int limit = 3; int table[4]; const int fixed = 1; std::mutex mu;\n"
+                      "int get(int i) { int x = limit; return x + limit + table[i] + fixed + sizeof(limit = 2); }\n"
+                      "int locked() { std::lock_guard<std::mutex> g(mu); return limit; }\n");
   CHECK(accessesTo(F, "limit").empty());
   CHECK(accessesTo(F, "table").empty());
+  std::vector<Access> Reads = readsOf(F, "limit");
+  REQUIRE(Reads.size() == 2);
+  CHECK(Reads[0].functionName == "get");
+  CHECK(Reads[0].locks.empty());
+  CHECK(Reads[1].functionName == "locked");
+  REQUIRE(Reads[1].locks.size() == 1);
+  CHECK(Reads[1].locks[0].name == "mu");
+  CHECK(readsOf(F, "table").size() == 1);
+  // A constant cannot race, and a mutex's own use is how it synchronizes.
+  CHECK(readsOf(F, "fixed").empty());
+  CHECK(readsOf(F, "mu").empty());
 }
 
 TEST_CASE("an element or field written is a mutation, not a reassignment") {

@@ -144,7 +144,7 @@ def schema_rejects_drift(c):
         "unknown qualifier": lambda r: r["findings"][0].__setitem__("qualifiers", ["volatile"]),
         "line 0": lambda r: r["findings"][0]["location"].__setitem__("line", 0),
         "unknown evidence what": lambda r: first_with_evidence(r)["evidence"][0].__setitem__("what", "write"),
-        "unknown phase": lambda r: first_with_evidence(r)["evidence"][0].__setitem__("phase", "startup"),
+        "unknown phase": lambda r: first_with_evidence(r)["evidence"][0].__setitem__("phase", "later"),
         "unknown sync": lambda r: first_with_evidence(r)["evidence"][0].__setitem__("synchronized", "mutex"),
         "unknown evidence field": lambda r: first_with_evidence(r)["evidence"][0].__setitem__("thread", 1),
         "missing summary count": lambda r: r["summary"]["by_verdict"].pop("thread-safe"),

@@ -55,12 +55,24 @@ inline GuardedCheck guardedCheck(const std::string &Var, CheckKind Kind, const s
   return G;
 }
 
+/// The one mutex of these tests: a global `mu`, held exclusively.
+inline LockRef theMutex() {
+  LockRef L;
+  L.kind = LockRef::Kind::Variable;
+  L.key = "c:@mu";
+  L.name = "mu";
+  return L;
+}
+
 inline Function function(const std::string &Key, bool Initializer = false, bool Entry = false) {
   Function F;
   F.key = Key;
   F.name = Key;
   F.isInitializer = Initializer;
   F.isEntry = Entry;
+  // Like most C++ functions, it has external linkage: unless something we
+  // see calls it, it is the library's API, callable from any thread.
+  F.isExternal = !Initializer;
   return F;
 }
 
@@ -75,6 +87,8 @@ inline Access accessTo(const std::string &Key, AccessWhat What, const std::strin
   A.functionKey = Function;
   A.functionName = Function;
   A.sync = S;
+  if (S == Sync::Lock)
+    A.locks.push_back(theMutex());
   return A;
 }
 
@@ -111,7 +125,10 @@ struct Program {
     return *this;
   }
   Program &call(const std::string &Caller, const std::string &Callee, Sync S = Sync::None) {
-    tu.edges.push_back(CallEdge{Caller, Callee, S});
+    CallEdge E{Caller, Callee, S};
+    if (S == Sync::Lock)
+      E.locks.push_back(theMutex());
+    tu.edges.push_back(std::move(E));
     return *this;
   }
 

@@ -27,6 +27,22 @@ nlohmann::ordered_json evidenceJson(const Evidence &E, const std::string &Root) 
     Y["detail"] = E.detail;
   if (!E.field.empty())
     Y["field"] = E.field;
+  if (!E.locks.empty())
+    Y["locks"] = E.locks;
+  if (!E.runsIn.empty()) {
+    auto &Runs = Y["runsIn"] = nlohmann::ordered_json::array();
+    for (const RunsIn &R : E.runsIn) {
+      nlohmann::ordered_json Z = {{"kind", R.kind}};
+      if (!R.via.empty())
+        Z["via"] = R.via;
+      if (!R.location.file.empty())
+        Z["location"] = locationJson(R.location, Root);
+      Z["instances"] = R.many ? "many" : "one";
+      Runs.push_back(std::move(Z));
+    }
+  }
+  if (E.races)
+    Y["races"] = true;
   return Y;
 }
 

@@ -27,6 +27,7 @@ options:
                              .clang-tidy in --root or its parents)
   --warn-on <list>           which findings warn, overriding WarnOn in the file:
                              verdicts, categories 1-4 or all (default: not-thread-safe)
+  --save-facts <file>        also write every translation unit's facts as JSON
 )";
 
 const char UsageTail[] = R"(  --extra-arg <arg>          append <arg> to every compile command (repeatable)
@@ -89,7 +90,7 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
   const std::pair<const char *, std::string *> Single[] = {
       {"-p", &CL.buildPath},   {"-o", &CL.output},
       {"--format", &CL.format}, {"--root", &CL.root},
-      {"--config-file", &CL.configFile}, {"--warn-on", &WarnOnSpec}};
+      {"--config-file", &CL.configFile}, {"--warn-on", &WarnOnSpec}, {"--save-facts", &CL.saveFacts}};
   std::vector<std::pair<const char *, std::vector<std::string> *>> Repeated = {
       {"--extra-arg-before", &CL.extraArgsBefore}, {"--extra-arg", &CL.extraArgs}};
   for (const ListOption &L : ListOptions)

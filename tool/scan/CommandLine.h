@@ -20,6 +20,7 @@ struct CommandLine {
   bool all = false;
   std::string root;
   std::string configFile;
+  std::string saveFacts; ///< --save-facts: every TU's facts, for the editor and for debugging
   CommandLineOptions options; ///< the list flags and --warn-on
   std::vector<std::string> extraArgs, extraArgsBefore;
   unsigned jobs = 0;

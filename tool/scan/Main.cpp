@@ -23,6 +23,7 @@
 #include "scan/OutputFile.h"
 
 #include <clang/Basic/Version.h>
+#include <nlohmann/json.hpp>
 #include <clang/Tooling/CompilationDatabase.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/raw_ostream.h>
@@ -56,10 +57,20 @@ std::string realDirectory(const std::string &Path) {
   return std::string(Real);
 }
 
+/// Every TU's facts, as one JSON document: {"version": N, "units": [...]}.
+std::string factsJson(const std::vector<TUResult> &Results) {
+  nlohmann::json Units = nlohmann::json::array();
+  for (const TUResult &R : Results)
+    Units.push_back(R.facts);
+  return nlohmann::json{{"version", FactsVersion}, {"units", std::move(Units)}}.dump(1) + "\n";
+}
+
 /// Extracts every TU, merges and classifies: the report's content.
 ReportInput analyze(const clang::tooling::CompilationDatabase &DB, const std::vector<std::string> &Files,
-                    const ScanOptions &Opts) {
+                    const ScanOptions &Opts, const std::string &SaveFacts, std::string &Error) {
   std::vector<TUResult> Results = scanFiles(DB, Files, Opts);
+  if (!SaveFacts.empty() && !writeAtomically(absolute(SaveFacts), factsJson(Results), Error))
+    llvm::errs() << "sharedstate-scan: error: " << Error << "\n";
   ProgramFacts Program;
   ReportInput Report;
   for (const TUResult &R : Results) {
@@ -116,7 +127,10 @@ int main(int argc, const char **argv) {
   Opts.jobs = CL.jobs ? CL.jobs : std::max(1u, std::thread::hardware_concurrency());
   const std::string OutputPath = CL.output.empty() ? std::string() : absolute(CL.output);
 
-  ReportInput Report = analyze(*DB, Files, Opts);
+  std::string SaveError;
+  ReportInput Report = analyze(*DB, Files, Opts, CL.saveFacts, SaveError);
+  if (!SaveError.empty())
+    return 2;
   std::string Text =
       CL.format == "json" ? renderJson(Report) : renderText(Report, TextOptions{CL.all, Settings.warn});
   if (OutputPath.empty()) {

@@ -18,7 +18,7 @@ using nlohmann::ordered_json;
 
 namespace {
 
-const char *const Root = "/work/project";
+const char *const ProjectRoot = "/work/project";
 
 Evidence evidence(AccessWhat What, unsigned Line, Sync S, Phase Ph = Phase::Runtime,
                   const std::string &Function = "serve", const std::string &File = "/work/project/src/a.cpp") {
@@ -49,7 +49,7 @@ Finding finding(const std::string &Symbol, VarKind Kind, int Category, Verdict V
 /// Four findings, one per category, of two kinds, one outside the root.
 ReportInput sample() {
   ReportInput In;
-  In.root = Root;
+  In.root = ProjectRoot;
   In.toolVersion = "9.8.7";
   In.llvmVersion = "19.1.0";
   In.translationUnits = 3;
@@ -82,7 +82,7 @@ std::vector<std::string> lines(const std::string &Text) {
 }
 
 std::string where(const SourceLocation &L) {
-  return displayPath(L.file, Root) + ":" + std::to_string(L.line) + ":" + std::to_string(L.column);
+  return displayPath(L.file, ProjectRoot) + ":" + std::to_string(L.line) + ":" + std::to_string(L.column);
 }
 
 WarnOn warnOn(const std::string &Spec) {
@@ -145,7 +145,7 @@ TEST_CASE("JSON report: version and tool") {
   CHECK(J.at("tool").at("name") == "sharedstate");
   CHECK(J.at("tool").at("version") == "9.8.7");
   CHECK(J.at("tool").at("llvm") == "19.1.0");
-  CHECK(J.at("root") == Root);
+  CHECK(J.at("root") == ProjectRoot);
 }
 
 TEST_CASE("JSON report: renderJson is the same document as toJson") {

@@ -1,0 +1,532 @@
+// The concurrency model (see Concurrency.h for what it decides).
+#include "classify/Concurrency.h"
+
+#include <algorithm>
+#include <deque>
+
+namespace sharedstate {
+
+namespace {
+
+bool within(const SourceLocation &L, const SourceLocation &Begin, const SourceLocation &End) {
+  return L.file == Begin.file && !(L < Begin) && !(End < L);
+}
+
+std::string shortWhere(const SourceLocation &L) {
+  size_t Slash = L.file.rfind('/');
+  return (Slash == std::string::npos ? L.file : L.file.substr(Slash + 1)) + ":" + std::to_string(L.line);
+}
+
+bool isLambda(const Function &F) { return !F.enclosing.empty() || F.key.rfind("lambda", 0) == 0; }
+
+void addUnique(std::vector<int> &To, int V) {
+  if (std::find(To.begin(), To.end(), V) == To.end())
+    To.push_back(V);
+}
+
+} // namespace
+
+ConcurrencyModel::ConcurrencyModel(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases)
+    : P(P), Graph(Graph), Aliases(Aliases) {
+  completeGraph();
+  collectRoots();
+  analyzePrograms();
+  countInstances();
+  inheritLocks();
+}
+
+// --- the graph ------------------------------------------------------------------------
+
+/// Call edges, plus virtual dispatch: a call of a base function may run
+/// any override of it.
+void ConcurrencyModel::completeGraph() {
+  auto Edge = [&](const std::string &From, const std::string &To) {
+    Callees[From].push_back(To);
+    Callers[To].push_back(From);
+  };
+  for (const CallEdge &E : P.edges)
+    Edge(E.caller, E.callee);
+  for (const auto &[K, F] : P.functions)
+    for (const std::string &O : F.overrides)
+      Edge(O, K);
+  // A call through a pointer may call any function of its type whose
+  // address escapes.
+  std::map<std::string, std::vector<std::string>> Escaped;
+  for (const auto &[K, F] : P.functions)
+    if (F.isEntry && !F.signature.empty())
+      Escaped[F.signature].push_back(K);
+  for (const IndirectCall &C : P.indirectCalls)
+    if (auto It = Escaped.find(C.signature); It != Escaped.end())
+      for (const std::string &K : It->second) {
+        Edge(C.caller, K);
+        CalledIndirectly.insert(K);
+      }
+}
+
+/// The roots of the facts, resolved: a callable handed to a function the
+/// program defines runs inside it (a call edge, not a root); a functor's
+/// entries are its class's call operators. Request handlers that are
+/// objects (controllers, registered objects) are roots on their public
+/// methods or call operators.
+void ConcurrencyModel::collectRoots() {
+  std::map<std::string, std::vector<std::string>> CallOperators, PublicMethods;
+  for (const auto &[K, F] : P.functions) {
+    if (F.memberOf.empty())
+      continue;
+    if (F.isCallOperator)
+      CallOperators[F.memberOf].push_back(K);
+    if (F.isPublic)
+      PublicMethods[F.memberOf].push_back(K);
+  }
+  for (const Root &R : P.roots) {
+    std::vector<std::string> Entries = R.entries;
+    if (!R.entryClass.empty())
+      for (const std::string &K : CallOperators[R.entryClass])
+        if (std::find(Entries.begin(), Entries.end(), K) == Entries.end())
+          Entries.push_back(K);
+    if (Entries.empty())
+      continue;
+    if (R.kind == RootKind::Callback && !R.handedTo.empty() && P.functions.count(R.handedTo)) {
+      for (const std::string &E : Entries) {
+        Callees[R.starter].push_back(E);
+        Callers[E].push_back(R.starter);
+      }
+      continue;
+    }
+    RootInfo I;
+    I.kind = R.kind;
+    I.via = R.via;
+    I.location = R.location;
+    I.entries = std::move(Entries);
+    I.starter = R.starter;
+    I.serial = R.serial;
+    I.many = R.inLoop || R.kind == RootKind::Executor || (R.kind == RootKind::Callback && !R.serial);
+    Roots.push_back(std::move(I));
+  }
+  for (const HandlerInstance &H : P.handlerInstances) {
+    bool Object = H.kind == InstanceKind::Controller ||
+                  (H.kind == InstanceKind::Registration && H.entryRule != EntryRule::Entries);
+    if (!Object)
+      continue;
+    std::vector<std::string> Family{H.classKey};
+    if (auto C = P.classes.find(H.classKey); C != P.classes.end())
+      Family.insert(Family.end(), C->second.bases.begin(), C->second.bases.end());
+    RootInfo I;
+    I.kind = RootKind::Callback;
+    I.handler = true;
+    I.via = H.via;
+    I.location = H.location;
+    I.many = true;
+    I.entries = H.entries;
+    for (const std::string &C : Family)
+      for (const std::string &K :
+           H.entryRule == EntryRule::CallOperators ? CallOperators[C] : PublicMethods[C])
+        I.entries.push_back(K);
+    if (!I.entries.empty())
+      Roots.push_back(std::move(I));
+  }
+}
+
+int ConcurrencyModel::addContext(Context C) {
+  Contexts.push_back(C);
+  return static_cast<int>(Contexts.size()) - 1;
+}
+
+/// Gives Context to Entries and to everything they call.
+void ConcurrencyModel::reach(int Context, const std::vector<std::string> &Entries) {
+  std::deque<std::string> Work(Entries.begin(), Entries.end());
+  std::set<std::string> Seen;
+  while (!Work.empty()) {
+    std::string K = std::move(Work.front());
+    Work.pop_front();
+    if (!Seen.insert(K).second || Graph.initialization.count(K))
+      continue;
+    addUnique(FunctionContexts[K], Context);
+    for (const std::string &C : Callees[K])
+      Work.push_back(C);
+  }
+}
+
+// --- programs ---------------------------------------------------------------------------
+
+void ConcurrencyModel::analyzePrograms() {
+  // Functions from which a root is started (through calls).
+  std::set<std::string> Starts;
+  {
+    std::deque<std::string> Work;
+    for (const RootInfo &R : Roots)
+      if (R.kind != RootKind::Test && !R.starter.empty())
+        Work.push_back(R.starter);
+    while (!Work.empty()) {
+      std::string K = std::move(Work.front());
+      Work.pop_front();
+      if (!Starts.insert(K).second)
+        continue;
+      for (const std::string &C : Callers[K])
+        Work.push_back(C);
+    }
+  }
+  std::set<std::string> InSomeProgram;
+  for (const auto &[MainKey, M] : P.programs) {
+    const int Program = static_cast<int>(Programs.size());
+    Programs.push_back(MainKey);
+    // What the program runs: main, what it calls, the roots it starts.
+    std::set<std::string> Universe;
+    std::deque<std::string> Work{MainKey};
+    std::vector<int> ProgramRoots;
+    for (bool Grew = true; Grew;) {
+      Grew = false;
+      while (!Work.empty()) {
+        std::string K = std::move(Work.front());
+        Work.pop_front();
+        if (!Universe.insert(K).second)
+          continue;
+        for (const std::string &C : Callees[K])
+          Work.push_back(C);
+      }
+      for (int R = 0; R < static_cast<int>(Roots.size()); ++R)
+        if (Roots[R].kind != RootKind::Test && Universe.count(Roots[R].starter) &&
+            std::find(ProgramRoots.begin(), ProgramRoots.end(), R) == ProgramRoots.end()) {
+          ProgramRoots.push_back(R);
+          Work.insert(Work.end(), Roots[R].entries.begin(), Roots[R].entries.end());
+          Grew = true;
+        }
+    }
+    InSomeProgram.insert(Universe.begin(), Universe.end());
+
+    // Where start-up ends, and shutdown starts.
+    const std::vector<MainStep> &Steps = M.steps;
+    size_t Boundary = Steps.size();
+    std::set<std::string> Registered;
+    for (size_t I = 0; I < Steps.size() && Boundary == Steps.size(); ++I) {
+      const MainStep &S = Steps[I];
+      bool StartsHere = S.serverLoop;
+      for (const RootInfo &R : Roots)
+        StartsHere = StartsHere || (R.starter == MainKey && within(R.location, S.begin, S.end));
+      for (const std::string &C : S.callees)
+        StartsHere = StartsHere || Starts.count(C);
+      for (const std::string &U : S.uses)
+        StartsHere = StartsHere || Registered.count(U);
+      if (StartsHere)
+        Boundary = I;
+      Registered.insert(S.registers.begin(), S.registers.end());
+    }
+    const bool Concurrent = !ProgramRoots.empty();
+    if (Concurrent && Boundary == Steps.size())
+      Boundary = 0; // roots started where main's statements do not show it
+    size_t Shutdown = Steps.size();
+    bool OnlyMainThreads = Concurrent && std::all_of(ProgramRoots.begin(), ProgramRoots.end(), [&](int R) {
+      return Roots[R].kind == RootKind::Thread && Roots[R].starter == MainKey;
+    });
+    if (OnlyMainThreads)
+      for (size_t I = Steps.size(); I-- > Boundary + 1;)
+        if (Steps[I].joins) {
+          Shutdown = I + 1;
+          break;
+        }
+    if (!Concurrent)
+      SingleThreadedPrograms.insert(Program);
+
+    const int StartupCtx = addContext({Context::Kind::Startup, Program, -1});
+    const int RuntimeCtx = addContext({Context::Kind::Runtime, Program, -1});
+    const int ShutdownCtx = addContext({Context::Kind::Shutdown, Program, -1});
+    std::vector<std::string> StartupEntries, RuntimeEntries, ShutdownEntries;
+    std::vector<Step> &MainSteps = MainContexts[MainKey];
+    for (size_t I = 0; I < Steps.size(); ++I) {
+      // A program that never starts a thread has no start-up: all of it
+      // is run time, on the one thread there is.
+      int Ctx = !Concurrent || (I >= Boundary && I < Shutdown) ? RuntimeCtx
+                : I < Boundary                                 ? StartupCtx
+                                                               : ShutdownCtx;
+      MainSteps.push_back({Steps[I].begin, Steps[I].end, Ctx});
+      std::vector<std::string> &To =
+          Ctx == StartupCtx ? StartupEntries : Ctx == ShutdownCtx ? ShutdownEntries : RuntimeEntries;
+      To.insert(To.end(), Steps[I].callees.begin(), Steps[I].callees.end());
+      addUnique(FunctionContexts[MainKey], Ctx);
+    }
+    if (Concurrent && Boundary < Steps.size())
+      StartupEnds[MainKey] = Steps[Boundary].begin;
+    reach(StartupCtx, StartupEntries);
+    reach(RuntimeCtx, RuntimeEntries);
+    reach(ShutdownCtx, ShutdownEntries);
+    for (int R : ProgramRoots)
+      reach(addContext({Context::Kind::Root, Program, R}), Roots[R].entries);
+  }
+
+  // The library: code no program runs. Its API may be called from anywhere;
+  // its tests run one after another.
+  std::vector<std::string> Api, Tests;
+  for (const auto &[K, F] : P.functions) {
+    if (F.isEntry && !CalledIndirectly.count(K)) {
+      Api.push_back(K); // its address escapes to code the scan cannot see
+      continue;
+    }
+    if (InSomeProgram.count(K) || F.isMain || F.isInitializer || Graph.initialization.count(K) || isLambda(F))
+      continue;
+    bool Called = Callers.count(K) && !Callers.at(K).empty();
+    if (!Called && (F.isExternal || F.isVirtual))
+      Api.push_back(K);
+  }
+  for (const RootInfo &R : Roots)
+    if (R.kind == RootKind::Test)
+      Tests.insert(Tests.end(), R.entries.begin(), R.entries.end());
+  const int ApiCtx = addContext({Context::Kind::Api, -1, -1});
+  const int TestsCtx = addContext({Context::Kind::Tests, -1, -1});
+  reach(ApiCtx, Api);
+  reach(TestsCtx, Tests);
+  // An external function whose only callers are itself, or dead code, is
+  // still API: a recursion does not call itself into existence.
+  Api.clear();
+  for (const auto &[K, F] : P.functions)
+    if ((F.isExternal || F.isVirtual) && !F.isMain && !F.isInitializer && !isLambda(F) &&
+        !Graph.initialization.count(K) && !InSomeProgram.count(K) && contextsOf(K).empty())
+      Api.push_back(K);
+  reach(ApiCtx, Api);
+  // Roots the library's code starts, until no more are found.
+  std::set<int> Started;
+  for (bool Grew = true; Grew;) {
+    Grew = false;
+    for (int R = 0; R < static_cast<int>(Roots.size()); ++R) {
+      if (Roots[R].kind == RootKind::Test || Started.count(R))
+        continue;
+      auto It = FunctionContexts.find(Roots[R].starter);
+      bool InLibrary = It != FunctionContexts.end() && std::any_of(It->second.begin(), It->second.end(),
+                                                                   [&](int C) { return Contexts[C].program < 0; });
+      if (!InLibrary)
+        continue;
+      Started.insert(R);
+      reach(addContext({Context::Kind::Root, -1, R}), Roots[R].entries);
+      Grew = true;
+    }
+  }
+}
+
+/// A root started from code that itself runs many times at once (a
+/// handler, the library's API, another such root) has many instances.
+void ConcurrencyModel::countInstances() {
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (RootInfo &R : Roots) {
+      if (R.many)
+        continue;
+      for (int C : contextsOf(R.starter)) {
+        const Context &Ctx = Contexts[C];
+        if (Ctx.kind == Context::Kind::Api || (Ctx.kind == Context::Kind::Root && Roots[Ctx.root].many)) {
+          R.many = true;
+          Changed = true;
+          break;
+        }
+      }
+    }
+  }
+}
+
+// --- locks ------------------------------------------------------------------------------
+
+/// Every call of a function holds what its caller holds at the call, and
+/// what every call of the caller holds: a greatest fixed point over the
+/// call edges, intersecting over the callers. A lock on a field of `this`
+/// passes only through calls on `this`.
+void ConcurrencyModel::inheritLocks() {
+  std::map<std::string, std::vector<const CallEdge *>> In;
+  for (const CallEdge &E : P.edges)
+    In[E.callee].push_back(&E);
+  auto Own = [&](const std::string &K) -> const std::vector<LockRef> & {
+    static const std::vector<LockRef> None;
+    auto It = P.functions.find(K);
+    return It == P.functions.end() ? None : It->second.bodyLocks;
+  };
+  // nullopt: not known yet (everything).
+  // A function called from where we cannot see (its address escapes, or a
+  // root runs it) holds nothing on those calls: it inherits nothing.
+  std::set<std::string> CalledBare;
+  for (const auto &[K, F] : P.functions)
+    if (F.isEntry)
+      CalledBare.insert(K);
+  for (const RootInfo &R : Roots)
+    CalledBare.insert(R.entries.begin(), R.entries.end());
+  std::map<std::string, std::optional<std::vector<LockRef>>> Held;
+  for (const auto &[K, Edges] : In)
+    if (!CalledBare.count(K))
+      Held[K] = std::nullopt;
+  auto HeldBy = [&](const std::string &K) -> std::optional<std::vector<LockRef>> {
+    auto It = Held.find(K);
+    std::vector<LockRef> Out = Own(K);
+    if (It == Held.end())
+      return Out;
+    if (!It->second)
+      return std::nullopt;
+    Out.insert(Out.end(), It->second->begin(), It->second->end());
+    return Out;
+  };
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (auto &[K, Current] : Held) {
+      std::optional<std::vector<LockRef>> Meet;
+      bool Unknown = true;
+      for (const CallEdge *E : In[K]) {
+        std::optional<std::vector<LockRef>> Caller = HeldBy(E->caller);
+        if (!Caller)
+          continue; // not known yet: does not constrain
+        Unknown = false;
+        std::vector<LockRef> At = E->locks;
+        for (const LockRef &L : *Caller)
+          if (L.kind != LockRef::Kind::ThisField || E->onThis)
+            At.push_back(L);
+        if (!Meet) {
+          Meet = At;
+          continue;
+        }
+        Meet->erase(std::remove_if(Meet->begin(), Meet->end(),
+                                   [&](const LockRef &L) {
+                                     return std::none_of(At.begin(), At.end(),
+                                                         [&](const LockRef &A) { return A.sameMutex(L); });
+                                   }),
+                    Meet->end());
+      }
+      if (Unknown)
+        continue;
+      std::sort(Meet->begin(), Meet->end());
+      Meet->erase(std::unique(Meet->begin(), Meet->end()), Meet->end());
+      if (!Current || *Current != *Meet) {
+        Current = std::move(Meet);
+        Changed = true;
+      }
+    }
+  }
+  for (const auto &[K, F] : P.functions) {
+    std::vector<LockRef> All = F.bodyLocks;
+    if (auto It = Held.find(K); It != Held.end() && It->second)
+      All.insert(All.end(), It->second->begin(), It->second->end());
+    for (LockRef &L : All)
+      L = resolved(L);
+    std::sort(All.begin(), All.end());
+    All.erase(std::unique(All.begin(), All.end()), All.end());
+    Inherited[K] = std::move(All);
+  }
+}
+
+LockRef ConcurrencyModel::resolved(const LockRef &L) const {
+  if (L.kind != LockRef::Kind::CallResult)
+    return L;
+  std::vector<Resolved> To = resolve(AccessTarget::callResult(L.key), Aliases);
+  if (To.size() != 1)
+    return L;
+  LockRef Out = L;
+  Out.kind = LockRef::Kind::Variable;
+  Out.key = To.front().varKey;
+  return Out;
+}
+
+const std::vector<LockRef> &ConcurrencyModel::inheritedLocks(const std::string &Function) const {
+  static const std::vector<LockRef> None;
+  auto It = Inherited.find(Function);
+  return It == Inherited.end() ? None : It->second;
+}
+
+// --- questions --------------------------------------------------------------------------
+
+const std::vector<int> &ConcurrencyModel::contextsOf(const std::string &Function) const {
+  static const std::vector<int> None;
+  auto It = FunctionContexts.find(Function);
+  return It == FunctionContexts.end() ? None : It->second;
+}
+
+std::vector<int> ConcurrencyModel::contextsOf(const Access &A) const {
+  if (A.what == AccessWhat::Init || Graph.initialization.count(A.functionKey))
+    return {};
+  if (auto It = MainContexts.find(A.functionKey); It != MainContexts.end()) {
+    for (const Step &S : It->second)
+      if (within(A.location, S.begin, S.end))
+        return {S.context};
+  }
+  return contextsOf(A.functionKey);
+}
+
+Phase ConcurrencyModel::phaseOf(const Access &A) const {
+  std::vector<int> Cs = contextsOf(A);
+  if (Cs.empty())
+    return Phase::Initialization;
+  bool AllStartup = true, AllQuiet = true;
+  for (int C : Cs) {
+    Context::Kind K = Contexts[C].kind;
+    AllStartup = AllStartup && K == Context::Kind::Startup;
+    AllQuiet = AllQuiet && (K == Context::Kind::Startup || K == Context::Kind::Shutdown);
+  }
+  if (AllStartup)
+    return Phase::Startup;
+  if (AllQuiet)
+    return std::all_of(Cs.begin(), Cs.end(), [&](int C) { return Contexts[C].kind == Context::Kind::Shutdown; })
+               ? Phase::Shutdown
+               : Phase::Startup;
+  return Phase::Runtime;
+}
+
+bool ConcurrencyModel::isDead(const Access &A) const {
+  return A.what != AccessWhat::Init && !Graph.initialization.count(A.functionKey) && contextsOf(A).empty();
+}
+
+bool ConcurrencyModel::concurrent(int A, int B) const {
+  const Context &X = Contexts[A], &Y = Contexts[B];
+  if (X.program != Y.program)
+    return false; // another program is another process
+  auto Quiet = [](Context::Kind K) { return K == Context::Kind::Startup || K == Context::Kind::Shutdown; };
+  if (Quiet(X.kind) || Quiet(Y.kind))
+    return false;
+  if (X.kind == Context::Kind::Api || Y.kind == Context::Kind::Api)
+    return true;
+  if (X.kind == Context::Kind::Root && Y.kind == Context::Kind::Root) {
+    if (X.root == Y.root)
+      return Roots[X.root].many;
+    return !(Roots[X.root].serial && Roots[Y.root].serial); // one event loop
+  }
+  return X.kind == Context::Kind::Root || Y.kind == Context::Kind::Root;
+}
+
+bool ConcurrencyModel::selfConcurrent(const std::string &Function) const {
+  const std::vector<int> &Cs = contextsOf(Function);
+  for (int A : Cs)
+    for (int B : Cs)
+      if (concurrent(A, B))
+        return true;
+  return false;
+}
+
+bool ConcurrencyModel::singleThreaded(int Program) const { return SingleThreadedPrograms.count(Program) != 0; }
+
+std::string ConcurrencyModel::describe(int C, const std::string &) const {
+  const Context &X = Contexts[C];
+  switch (X.kind) {
+  case Context::Kind::Startup:
+    return "main's start-up";
+  case Context::Kind::Shutdown:
+    return "main, after its threads are joined";
+  case Context::Kind::Runtime: {
+    auto It = StartupEnds.find(Programs[X.program]);
+    return It == StartupEnds.end() ? "main" : "main, after " + shortWhere(It->second);
+  }
+  case Context::Kind::Api:
+    return "the library's API, whose callers may be concurrent";
+  case Context::Kind::Tests:
+    return "a test body";
+  case Context::Kind::Root:
+    break;
+  }
+  const RootInfo &R = Roots[X.root];
+  const std::string At = " at " + shortWhere(R.location);
+  if (R.handler)
+    return "request handlers of '" + R.via + "'" + At;
+  switch (R.kind) {
+  case RootKind::Thread:
+    return (R.many ? "threads started" : "the thread started") + At;
+  case RootKind::Executor:
+    return "tasks posted with '" + R.via + "'" + At;
+  case RootKind::Callback:
+    return (R.serial ? "callbacks of '" : "callbacks kept by '") + R.via + "'" + At;
+  case RootKind::Test:
+    return "a test body";
+  }
+  return At;
+}
+
+} // namespace sharedstate

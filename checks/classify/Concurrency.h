@@ -1,0 +1,128 @@
+// Concurrency: what can run at the same time as what, in each program.
+//
+// Code runs in contexts:
+// - in a program (a TU defining main): main's start-up (its statements
+//   before the first that can start a thread or enter a server loop), its
+//   run time (from there on), its shutdown (after the statement that joins
+//   every thread main started, when those are all the program has), and
+//   each root the program starts: a thread, an executor task, a callback
+//   kept by code the scan cannot see, a request handler;
+// - outside any program (a library's code): its API (functions with
+//   external linkage that nothing scanned calls, and functions whose
+//   address escapes), its test bodies, and the roots they start.
+// A function runs in every context its callers run in (call edges, plus
+// virtual dispatch from a base to its overrides, plus a callable given to a
+// function the program defines, which runs inside it); a static
+// initializer's code runs before main, in none. A function in no context
+// at all is dead code: nothing calls it and nothing outside can.
+//
+// Two contexts are concurrent when they belong to the same program (other
+// programs are other processes) and: one is a root and the other main's run
+// time or another root; or both are the same root with many instances
+// (started in a loop, a callback or handler a server may run on several
+// threads, or started from code that itself has many); or either is the
+// library's API, whose callers may be anywhere. Start-up and shutdown are
+// concurrent with nothing, and test bodies run one after another. Callbacks
+// of a serial API (an event loop) all share one context.
+#pragma once
+
+#include "classify/CallGraph.h"
+#include "classify/Resolve.h"
+#include "facts/Merge.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sharedstate {
+
+/// Where concurrency starts, resolved for the whole program.
+struct RootInfo {
+  RootKind kind = RootKind::Thread;
+  bool handler = false; ///< a request handler (a controller, a registered object)
+  std::string via;
+  SourceLocation location;
+  std::vector<std::string> entries;
+  std::string starter;
+  bool many = false;
+  bool serial = false;
+};
+
+struct Context {
+  enum class Kind { Startup, Runtime, Shutdown, Root, Tests, Api };
+  Kind kind = Kind::Runtime;
+  int program = -1; ///< index into ConcurrencyModel::programs(); -1: the library
+  int root = -1;    ///< Root contexts: index into roots()
+};
+
+class ConcurrencyModel {
+public:
+  ConcurrencyModel(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases);
+
+  const std::vector<RootInfo> &roots() const { return Roots; }
+  const std::vector<Context> &contexts() const { return Contexts; }
+  /// The programs' main keys, in context order.
+  const std::vector<std::string> &programs() const { return Programs; }
+
+  /// The contexts an access runs in: its function's, or for main's own
+  /// code, its statement's. Empty: initialization, or dead code.
+  std::vector<int> contextsOf(const Access &A) const;
+  /// The phase an access runs in (initialization, start-up, run time or
+  /// shutdown), from its contexts.
+  Phase phaseOf(const Access &A) const;
+  /// Whether nothing can call the access's function (dead code).
+  bool isDead(const Access &A) const;
+
+  bool concurrent(int A, int B) const;
+  /// Whether the function can run concurrently with itself.
+  bool selfConcurrent(const std::string &Function) const;
+  const std::vector<int> &contextsOf(const std::string &Function) const;
+
+  /// The locks every call of a function holds (the caller's, inherited
+  /// through the calls, and its own body's), sorted.
+  const std::vector<LockRef> &inheritedLocks(const std::string &Function) const;
+  /// A lock with its CallResult identity resolved to the variable it is.
+  LockRef resolved(const LockRef &L) const;
+
+  /// Where start-up ends in each program (the statement's location), if it does.
+  const std::map<std::string, SourceLocation> &startupEnds() const { return StartupEnds; }
+  /// Programs that start no thread and serve no request: single-threaded.
+  bool singleThreaded(int Program) const;
+
+  /// "worker threads started at main.cpp:40", "the library's API", ...
+  std::string describe(int Context, const std::string &Root) const;
+
+private:
+  struct MainSteps;
+  void completeGraph();
+  void collectRoots();
+  void analyzePrograms();
+  void propagate();
+  void countInstances();
+  void inheritLocks();
+  int addContext(Context C);
+  void reach(int Context, const std::vector<std::string> &Entries);
+
+  const ProgramFacts &P;
+  const CallGraphFacts &Graph;
+  const AliasIndex &Aliases;
+  std::map<std::string, std::vector<std::string>> Callees, Callers;
+  std::set<std::string> CalledIndirectly;
+  std::vector<RootInfo> Roots;
+  std::vector<std::string> Programs;
+  std::vector<Context> Contexts;
+  std::map<std::string, std::vector<int>> FunctionContexts;
+  /// main's statements by program: the context of code at a location in main.
+  struct Step {
+    SourceLocation begin, end;
+    int context;
+  };
+  std::map<std::string, std::vector<Step>> MainContexts;
+  std::map<std::string, SourceLocation> StartupEnds;
+  std::map<std::string, std::vector<LockRef>> Inherited;
+  std::set<int> SingleThreadedPrograms;
+};
+
+} // namespace sharedstate

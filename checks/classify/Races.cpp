@@ -1,0 +1,118 @@
+// Race detection on one variable (see Races.h).
+#include "classify/Races.h"
+
+#include <algorithm>
+
+namespace sharedstate {
+
+std::vector<LockRef> locksOf(const AccessOn &A, const ConcurrencyModel &Model) {
+  std::vector<LockRef> Out;
+  for (const LockRef &L : A.access->locks)
+    Out.push_back(Model.resolved(L));
+  const std::vector<LockRef> &Inherited = Model.inheritedLocks(A.access->functionKey);
+  Out.insert(Out.end(), Inherited.begin(), Inherited.end());
+  return Out;
+}
+
+bool ordered(const AccessOn &A, const AccessOn &B, const ConcurrencyModel &Model) {
+  const Sync SA = A.evidence.sync, SB = B.evidence.sync;
+  if (SA == Sync::Once || SB == Sync::Once)
+    return true;
+  if (SA == Sync::Atomic && SB == Sync::Atomic)
+    return true;
+  const std::vector<LockRef> LA = locksOf(A, Model), LB = locksOf(B, Model);
+  for (const LockRef &X : LA)
+    for (const LockRef &Y : LB)
+      if (X.sameMutex(Y) && !(X.shared && Y.shared))
+        return true;
+  return false;
+}
+
+namespace {
+bool runtime(const AccessOn &A) { return A.evidence.phase == Phase::Runtime || A.evidence.what == AccessWhat::Escape; }
+} // namespace
+
+RaceAnalysis analyzeRaces(const std::vector<AccessOn> &Accesses, const ConcurrencyModel &Model) {
+  RaceAnalysis Out;
+  std::vector<const AccessOn *> Runtime;
+  for (const AccessOn &A : Accesses)
+    if (runtime(A) && A.evidence.what != AccessWhat::Init && A.evidence.what != AccessWhat::Check)
+      Runtime.push_back(&A);
+  bool AnyConcurrent = false;
+  std::vector<int> Seen;
+  for (const AccessOn *W : Runtime) {
+    const std::vector<int> WC = Model.contextsOf(*W->access);
+    Seen.insert(Seen.end(), WC.begin(), WC.end());
+    if (!isWrite(W->evidence.what))
+      continue;
+    if (W->evidence.what == AccessWhat::Escape && W->evidence.sync == Sync::None) {
+      Out.why = RaceAnalysis::Why::Races; // anything may write through it, at any time
+      Out.first = Out.second = W;
+      Out.firstContext = Out.secondContext = WC.empty() ? -1 : WC.front();
+      return Out;
+    }
+    for (const AccessOn *X : Runtime) {
+      const std::vector<int> XC = Model.contextsOf(*X->access);
+      for (int CW : WC)
+        for (int CX : XC) {
+          if (!Model.concurrent(CW, CX))
+            continue;
+          AnyConcurrent = true;
+          if (ordered(*W, *X, Model))
+            continue;
+          Out.why = RaceAnalysis::Why::Races;
+          Out.first = W;
+          Out.second = X;
+          Out.firstContext = CW;
+          Out.secondContext = CX;
+          return Out;
+        }
+    }
+  }
+  if (AnyConcurrent) {
+    Out.why = RaceAnalysis::Why::Ordered;
+    return Out;
+  }
+  std::sort(Seen.begin(), Seen.end());
+  Seen.erase(std::unique(Seen.begin(), Seen.end()), Seen.end());
+  if (Seen.size() == 1 && Model.contexts()[Seen.front()].kind == Context::Kind::Root) {
+    Out.why = RaceAnalysis::Why::Confined;
+    Out.firstContext = Seen.front();
+    return Out;
+  }
+  Out.why = RaceAnalysis::Why::SingleThreaded;
+  return Out;
+}
+
+std::vector<RunsIn> runsIn(const Access &A, const ConcurrencyModel &Model) {
+  std::vector<RunsIn> Out;
+  for (int C : Model.contextsOf(A)) {
+    const Context &X = Model.contexts()[C];
+    RunsIn R;
+    switch (X.kind) {
+    case Context::Kind::Root: {
+      const RootInfo &Root = Model.roots()[X.root];
+      R.kind = Root.handler ? "handler" : toString(Root.kind);
+      R.via = Root.via;
+      R.location = Root.location;
+      R.many = Root.many;
+      break;
+    }
+    case Context::Kind::Api:
+      R.kind = "api";
+      R.many = true;
+      break;
+    case Context::Kind::Tests:
+      R.kind = "test";
+      break;
+    default:
+      R.kind = "main";
+      break;
+    }
+    if (std::find(Out.begin(), Out.end(), R) == Out.end())
+      Out.push_back(std::move(R));
+  }
+  return Out;
+}
+
+} // namespace sharedstate

@@ -1,0 +1,46 @@
+// Programs: a TU that defines main is a program, and main's statements, in
+// order, say where its start-up ends.
+//
+// For each top-level statement of main: the functions it calls, whether it
+// calls a listed server loop (httplib::Server::listen), and which objects it
+// gives a callback to keep (svr.Get(path, handler)) or calls a member
+// function of (svr.listen()). Classification takes start-up to end at the
+// first statement that starts a thread (directly or in a function it calls),
+// enters a server loop, or calls a member function of an object an earlier
+// statement gave a callback to.
+#pragma once
+
+#include "facts/Facts.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace clang {
+class FunctionDecl;
+class Stmt;
+} // namespace clang
+
+namespace sharedstate::extract {
+
+struct TUContext;
+
+class Programs {
+public:
+  explicit Programs(TUContext &TU) : TU(TU) {}
+
+  void visitFunctionDecl(const clang::FunctionDecl *FD);
+  void emit(TUFacts &Out) { Out.programs = std::move(Found); }
+
+private:
+  /// What one statement of main does, anywhere inside it (not in lambdas
+  /// it defines: those run when they are called).
+  void scan(const clang::Stmt *S, MainStep &Step, std::set<std::string> &Callees);
+  /// The object a member call is made on, as an identity; "" for none.
+  std::string objectOf(const clang::Stmt *Object);
+
+  TUContext &TU;
+  std::vector<ProgramMain> Found;
+};
+
+} // namespace sharedstate::extract

@@ -1,0 +1,319 @@
+// Concurrency roots (see Roots.h for the rules).
+#include "extract/Roots.h"
+
+#include "extract/AstQueries.h"
+#include "extract/TUContext.h"
+
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/StmtCXX.h>
+
+#include <algorithm>
+#include <functional>
+
+namespace sharedstate::extract {
+
+using namespace clang;
+
+namespace {
+
+/// Through implicit conversions, temporaries, std::move and the conversion
+/// into std::function (or any one-argument constructor of a wrapper).
+const Expr *unwrap(const Expr *A) {
+  for (;;) {
+    A = A->IgnoreParenImpCasts();
+    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(A))
+      A = M->getSubExpr();
+    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(A))
+      A = B->getSubExpr();
+    else if (const auto *C = dyn_cast<ExprWithCleanups>(A))
+      A = C->getSubExpr();
+    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(A))
+      A = F->getSubExpr();
+    else if (const auto *C = dyn_cast<CXXConstructExpr>(A); C && C->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(C))
+      A = C->getArg(0);
+    else if (const auto *Call = dyn_cast<CallExpr>(A);
+             Call && Call->getNumArgs() == 1 && isStdFunction(Call->getDirectCallee(), {"move", "forward", "ref", "cref"}))
+      A = Call->getArg(0);
+    else
+      return A;
+  }
+}
+
+/// The explicit arguments of a call (not the object of a member operator).
+std::vector<const Expr *> argumentsOf(const CallExpr *E, const FunctionDecl *Callee) {
+  unsigned First = isa<CXXOperatorCallExpr>(E) && isa<CXXMethodDecl>(Callee) ? 1 : 0;
+  std::vector<const Expr *> Args;
+  for (unsigned I = First; I < E->getNumArgs(); ++I)
+    Args.push_back(E->getArg(I));
+  return Args;
+}
+
+/// `std::async(std::launch::deferred, f)` runs f in the thread that waits.
+bool isDeferredLaunch(const std::vector<const Expr *> &Args) {
+  if (Args.empty())
+    return false;
+  const auto *DRE = dyn_cast<DeclRefExpr>(Args.front()->IgnoreParenImpCasts());
+  const auto *E = DRE ? dyn_cast<EnumConstantDecl>(DRE->getDecl()) : nullptr;
+  return E && E->getName() == "deferred";
+}
+
+bool inStdLibrary(const FunctionDecl *F) {
+  if (F->isInStdNamespace())
+    return true;
+  const auto *MD = dyn_cast<CXXMethodDecl>(F);
+  return MD && MD->getParent()->isInStdNamespace();
+}
+
+} // namespace
+
+Roots::Callable Roots::callableOf(const Expr *A, int Depth) {
+  Callable C;
+  if (!A || Depth > 4)
+    return C;
+  A = unwrap(A);
+  if (const auto *L = dyn_cast<LambdaExpr>(A)) {
+    C.entries.push_back(TU.ids.functionKey(L->getCallOperator()));
+    return C;
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(A); UO && UO->getOpcode() == UO_AddrOf)
+    A = UO->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(A)) {
+    if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl()); F && !TU.ids.inSystemHeader(F->getLocation()))
+      C.entries.push_back(TU.ids.functionKey(F));
+    if (!C.empty())
+      return C;
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(A); Call && isStdFunction(Call->getDirectCallee(), {"bind", "bind_front"}))
+    return Call->getNumArgs() ? callableOf(Call->getArg(0), Depth + 1) : C;
+  // A functor: its call operators run.
+  QualType T = A->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || RD->isLambda() || !RD->hasDefinition() || TU.ids.inSystemHeader(RD->getLocation()))
+    return C;
+  RD = RD->getDefinition();
+  bool Templated = false;
+  for (const Decl *D : RD->decls())
+    if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D))
+      Templated = Templated || FT->getTemplatedDecl()->getOverloadedOperator() == OO_Call;
+  for (const CXXMethodDecl *M : RD->methods())
+    if (M->getOverloadedOperator() == OO_Call)
+      C.entries.push_back(TU.ids.functionKey(M));
+  if (!C.entries.empty() || Templated)
+    C.entryClass = TU.classes.note(RD);
+  return C;
+}
+
+std::vector<Roots::Callable> Roots::callablesIn(const std::vector<const Expr *> &Args, bool Deep) {
+  std::vector<Callable> Out;
+  std::function<void(const Expr *, int)> Visit = [&](const Expr *E, int Depth) {
+    if (!E)
+      return;
+    Callable C = callableOf(E);
+    if (!C.empty()) {
+      Out.push_back(std::move(C));
+      return;
+    }
+    if (!Deep || Depth > 6)
+      return;
+    for (const Stmt *Child : E->children())
+      if (const auto *CE = dyn_cast_or_null<Expr>(Child))
+        Visit(CE, Depth + 1);
+  };
+  for (const Expr *A : Args)
+    Visit(A, 0);
+  return Out;
+}
+
+bool Roots::inLoop() const {
+  const Ancestors &Stack = TU.stack;
+  for (size_t J = Stack.size(); J-- > 0;) {
+    if (const Decl *D = Stack[J].D) {
+      if (isa<FunctionDecl>(D) || (isa<VarDecl>(D) && cast<VarDecl>(D)->hasGlobalStorage()))
+        return false;
+      continue;
+    }
+    if (isa<LambdaExpr>(Stack[J].S))
+      return false;
+    if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(Stack[J].S))
+      return true;
+  }
+  return false;
+}
+
+void Roots::add(RootKind Kind, const std::string &Via, const Callable &C, const Expr *At, const std::string &HandedTo,
+                bool Serial) {
+  Root R;
+  R.kind = Kind;
+  R.via = Via;
+  R.entries = C.entries;
+  R.entryClass = C.entryClass;
+  R.starter = TU.calls.contextAt(TU.stack.top()).key;
+  R.location = TU.ids.location(At->getBeginLoc());
+  R.inLoop = inLoop();
+  R.serial = Serial;
+  R.handedTo = HandedTo;
+  Found.push_back(std::move(R));
+}
+
+bool Roots::startsThreadInContainer(const FunctionDecl *Callee, const std::vector<const Expr *> &Args) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
+  if (!MD || !MD->getDeclName().isIdentifier() || !MD->getParent()->isInStdNamespace())
+    return false;
+  llvm::StringRef N = MD->getName();
+  if (N != "emplace_back" && N != "emplace" && N != "emplace_front" && N != "push_back")
+    return false;
+  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(MD->getParent());
+  if (!Spec || Spec->getTemplateArgs().size() == 0 || Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return false;
+  const CXXRecordDecl *Element = Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+  if (!Element || !Element->getDeclName().isIdentifier())
+    return false;
+  std::string Ctor;
+  llvm::raw_string_ostream OS(Ctor);
+  TU.listed.printListName(Element, OS);
+  OS << "::" << Element->getName();
+  if (!TU.listed.has(TU.options.threadFunctions, OS.str()))
+    return false;
+  // threads.push_back(std::thread(f)): the thread's own constructor starts it.
+  return std::none_of(Args.begin(), Args.end(), [&](const Expr *A) {
+    const CXXRecordDecl *RD = A->getType()->getAsCXXRecordDecl();
+    return RD && RD->getCanonicalDecl() == Element->getCanonicalDecl();
+  });
+}
+
+void Roots::visitCall(const CallExpr *E, const FunctionDecl *Callee) {
+  if (TU.stack.inUnevaluatedContext(TU.stack.top()))
+    return;
+  const std::vector<const Expr *> Args = argumentsOf(E, Callee);
+  const std::string Name = Callee->getDeclName().isIdentifier() || isa<CXXMethodDecl>(Callee)
+                               ? TU.listed.listName(Callee)
+                               : std::string();
+  const AnalysisOptions &Opts = TU.options;
+  if (TU.listed.has(Opts.testRegistrationFunctions, Name)) {
+    for (const Callable &C : callablesIn(Args, /*Deep=*/true))
+      add(RootKind::Test, Name, C, E);
+    return;
+  }
+  if (TU.listed.has(Opts.threadFunctions, Name) || startsThreadInContainer(Callee, Args)) {
+    if (Name == "std::async" && isDeferredLaunch(Args))
+      return handedTo(E, Callee, Args);
+    // The thread runs the first callable; the others are its arguments.
+    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty())
+      add(RootKind::Thread, Name, Cs.front(), E);
+    return;
+  }
+  if (TU.listed.has(Opts.executorFunctions, Name)) {
+    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty())
+      add(RootKind::Executor, Name, Cs.front(), E);
+    return;
+  }
+  handedTo(E, Callee, Args);
+}
+
+void Roots::visitConstruct(const CXXConstructExpr *E) {
+  const CXXConstructorDecl *Ctor = E->getConstructor();
+  if (!Ctor || TU.stack.inUnevaluatedContext(TU.stack.top()))
+    return;
+  std::vector<const Expr *> Args(E->arg_begin(), E->arg_end());
+  std::string Name = TU.listed.listName(Ctor);
+  const AnalysisOptions &Opts = TU.options;
+  if (TU.listed.has(Opts.threadFunctions, Name)) {
+    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty())
+      add(RootKind::Thread, Name, Cs.front(), E);
+    return;
+  }
+  if (TU.listed.has(Opts.testRegistrationFunctions, Name)) {
+    for (const Callable &C : callablesIn(Args, /*Deep=*/true))
+      add(RootKind::Test, Name, C, E);
+    return;
+  }
+  // Any other constructor given a callable (a std::function, a user class
+  // keeping a handler) is an ordinary call.
+  handedTo(E, Ctor, Args);
+}
+
+/// A std::function made from a callable keeps it, to be called wherever the
+/// std::function is: inside the function, when it initializes a local
+/// variable; unknown, when it is stored elsewhere (a global, a member); and
+/// when it is a call's argument, that call decides.
+Roots::Kept Roots::keptByStdFunction(const FunctionDecl *Callee) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
+  if (!MD || !isStdFunctionType(TU.ast.getRecordType(MD->getParent())) ||
+      !(isa<CXXConstructorDecl>(MD) || MD->getOverloadedOperator() == OO_Equal))
+    return Kept::No;
+  const Ancestors &Stack = TU.stack;
+  for (size_t I = Stack.top(); I > 0; --I) {
+    const Frame &F = Stack[I - 1];
+    if (const auto *V = dyn_cast_or_null<VarDecl>(F.D))
+      return V->hasLocalStorage() ? Kept::Locally : Kept::Elsewhere;
+    if (!F.S)
+      return Kept::Elsewhere;
+    if (isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ExprWithCleanups, CXXFunctionalCastExpr,
+            ParenExpr>(F.S))
+      continue;
+    if (isa<CallExpr, CXXConstructExpr>(F.S) && isa<CXXConstructorDecl>(MD))
+      return Kept::ByTheCall;
+    return Kept::Elsewhere;
+  }
+  return Kept::Elsewhere;
+}
+
+void Roots::handedTo(const Expr *At, const FunctionDecl *Callee, const std::vector<const Expr *> &Args) {
+  const std::string Name = TU.listed.listName(Callee);
+  const bool Serial = TU.listed.has(TU.options.serialCallbackFunctions, Name);
+  switch (keptByStdFunction(Callee)) {
+  case Kept::ByTheCall:
+    return;
+  case Kept::Elsewhere:
+    for (const Expr *A : Args)
+      if (Callable C = callableOf(A); !C.empty())
+        add(RootKind::Callback, Name, C, At);
+    return;
+  case Kept::Locally:
+  case Kept::No:
+    break;
+  }
+  for (unsigned I = 0; I < Args.size(); ++I) {
+    Callable C = callableOf(Args[I]);
+    if (C.empty())
+      continue;
+    // The standard library runs what it is given inside the call
+    // (algorithms, call_once, std::function's constructor): a call edge.
+    if (!Serial && inStdLibrary(Callee) && !TU.listed.keepsCallable(Callee, I)) {
+      for (const std::string &Entry : C.entries)
+        TU.calls.addEdgeTo(Entry);
+      continue;
+    }
+    const bool Library = TU.ids.inSystemHeader(Callee->getLocation());
+    const bool Kept = Serial || TU.listed.keepsCallable(Callee, I);
+    // A project function given a callable: if the program defines it, the
+    // callable runs inside its body; classification decides.
+    add(RootKind::Callback, Name, C, At, Library || Kept ? std::string() : TU.ids.functionKey(Callee), Serial);
+  }
+}
+
+void Roots::visitRecord(const CXXRecordDecl *RD) {
+  if (!RD->isThisDeclarationADefinition() || RD->isLambda() || RD->isDependentContext())
+    return;
+  std::optional<std::string> Base = TU.listed.baseIn(RD, TU.options.testBaseClasses);
+  if (!Base)
+    return;
+  Callable C;
+  for (const CXXMethodDecl *M : RD->methods())
+    if (M->size_overridden_methods() > 0 && !isa<CXXDestructorDecl>(M))
+      C.entries.push_back(TU.ids.functionKey(M));
+  if (C.entries.empty())
+    return;
+  Root R;
+  R.kind = RootKind::Test;
+  R.via = *Base;
+  R.entries = std::move(C.entries);
+  R.location = TU.ids.location(RD->getLocation());
+  Found.push_back(std::move(R));
+}
+
+} // namespace sharedstate::extract

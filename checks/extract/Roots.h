@@ -1,0 +1,82 @@
+// Roots: where code starts to run concurrently with the code that starts it.
+//
+// A callable (a lambda, a function, a member function with its object, a
+// functor) handed to a call is followed by what the call is:
+// - a listed thread start (std::thread's constructor, pthread_create,
+//   std::async unless deferred, emplace_back into a container of threads):
+//   a Thread root;
+// - a listed executor (asio::post): an Executor root;
+// - a registration (a listed one, or a non-const member function taking a
+//   std::function: the callable is kept and called later): a Callback root,
+//   serial when the API runs all its callbacks on one thread;
+// - a listed test registration, or a method a test class overrides from a
+//   listed test base: a Test root (test bodies run one after another);
+// - a function of the standard library (std::sort, std::call_once): it runs
+//   the callable inside the call, so the call is a call edge to it, not a
+//   root; a std::function made from it keeps it, to be called where the
+//   std::function is: a call edge when it initializes a local variable, the
+//   outer call's business when it is an argument, and a Callback root when
+//   it is stored elsewhere (a global, a member);
+// - any other function: a Callback root, marked with the function it was
+//   handed to; classification drops it when the program defines that
+//   function (the callable then runs inside it, through its body).
+// Every root records the function that starts it and whether it is started
+// in a loop (many instances).
+#pragma once
+
+#include "facts/Facts.h"
+
+#include <string>
+#include <vector>
+
+namespace clang {
+class CallExpr;
+class CXXConstructExpr;
+class CXXRecordDecl;
+class Expr;
+class FunctionDecl;
+} // namespace clang
+
+namespace sharedstate::extract {
+
+struct TUContext;
+
+class Roots {
+public:
+  explicit Roots(TUContext &TU) : TU(TU) {}
+
+  void visitCall(const clang::CallExpr *E, const clang::FunctionDecl *Callee);
+  void visitConstruct(const clang::CXXConstructExpr *E);
+  /// A class deriving from a listed test base: the methods it overrides.
+  void visitRecord(const clang::CXXRecordDecl *RD);
+
+  void emit(TUFacts &Out) { Out.roots = std::move(Found); }
+
+  /// What a callable argument runs: functions, or a functor's class.
+  struct Callable {
+    std::vector<std::string> entries;
+    std::string entryClass;
+    bool empty() const { return entries.empty() && entryClass.empty(); }
+  };
+  /// The callable an argument expression is, through the conversions into
+  /// std::function, temporaries, std::move, std::ref and std::bind.
+  Callable callableOf(const clang::Expr *A, int Depth = 0);
+
+private:
+  /// The callables among Args (each argument, or for Deep anywhere inside).
+  std::vector<Callable> callablesIn(const std::vector<const clang::Expr *> &Args, bool Deep);
+  void add(RootKind Kind, const std::string &Via, const Callable &C, const clang::Expr *At,
+           const std::string &HandedTo = "", bool Serial = false);
+  /// Callables an ordinary call is given.
+  void handedTo(const clang::Expr *At, const clang::FunctionDecl *Callee, const std::vector<const clang::Expr *> &Args);
+  /// push_back/emplace_back of a std::thread into a container: a thread start.
+  bool startsThreadInContainer(const clang::FunctionDecl *Callee, const std::vector<const clang::Expr *> &Args);
+  bool inLoop() const;
+  enum class Kept { No, Locally, ByTheCall, Elsewhere };
+  Kept keptByStdFunction(const clang::FunctionDecl *Callee);
+
+  TUContext &TU;
+  std::vector<Root> Found;
+};
+
+} // namespace sharedstate::extract
