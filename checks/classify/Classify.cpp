@@ -10,7 +10,7 @@ namespace sharedstate {
 
 ProgramAnalysis::ProgramAnalysis(const ProgramFacts &P)
     : program(P), graph(analyzeCallGraph(P)), aliases(indexAliases(P)), concurrency(P, graph, aliases),
-      accesses(resolveAccesses(P, graph, aliases, concurrency)) {}
+      methods(P), accesses(resolveAccesses(P, graph, aliases, concurrency, methods)) {}
 
 namespace {
 using Rule = std::vector<Finding> (*)(const ProgramAnalysis &);

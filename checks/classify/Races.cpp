@@ -7,7 +7,7 @@ namespace sharedstate {
 
 std::vector<LockRef> locksOf(const AccessOn &A, const ConcurrencyModel &Model) {
   std::vector<LockRef> Out;
-  for (const LockRef &L : A.access->locks)
+  for (const LockRef &L : A.locks)
     Out.push_back(Model.resolved(L));
   const std::vector<LockRef> &Inherited = Model.inheritedLocks(A.access->functionKey);
   Out.insert(Out.end(), Inherited.begin(), Inherited.end());

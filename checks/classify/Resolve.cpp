@@ -2,6 +2,7 @@
 #include "classify/Resolve.h"
 
 #include "classify/Concurrency.h"
+#include "classify/Summaries.h"
 
 #include <set>
 
@@ -42,18 +43,31 @@ bool isWrite(AccessWhat W) {
 }
 
 ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases,
-                                 const ConcurrencyModel &Model) {
+                                 const ConcurrencyModel &Model, const MethodSummaries &Methods) {
   ResolvedAccesses Out;
   for (const Access &A : P.accesses) {
     if (Model.isDead(A))
       continue;
+    const bool Method = !A.method.empty() && A.what == AccessWhat::Mutate;
+    const std::vector<std::string> SelfLocks = Method ? Methods.selfLocks(A.method) : std::vector<std::string>();
     for (const Resolved &R : resolve(A.target, Aliases)) {
       Evidence E;
       E.what = (A.what == AccessWhat::Reassign && !R.whole) ? AccessWhat::Mutate : A.what;
+      if (Method && !Methods.writesThis(A.method))
+        E.what = AccessWhat::Read;
+      std::vector<LockRef> Locks = A.locks;
+      for (const std::string &Field : SelfLocks) {
+        LockRef L;
+        L.kind = LockRef::Kind::ObjectField;
+        L.key = R.varKey;
+        L.field = Field;
+        L.name = Field;
+        Locks.push_back(std::move(L));
+      }
       E.location = A.location;
       E.function = A.functionName;
       E.phase = Model.phaseOf(A);
-      E.sync = A.sync;
+      E.sync = SelfLocks.empty() ? A.sync : Sync::Lock;
       if (E.sync == Sync::None) {
         auto It = Graph.protectedBy.find(A.functionKey);
         if (It != Graph.protectedBy.end())
@@ -61,8 +75,8 @@ ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Gr
       }
       E.detail = A.detail;
       if (isWrite(E.what))
-        Out.writesByVariable[R.varKey].push_back({&A, E});
-      Out.byVariable[R.varKey].push_back({&A, std::move(E)});
+        Out.writesByVariable[R.varKey].push_back({&A, E, Locks});
+      Out.byVariable[R.varKey].push_back({&A, std::move(E), std::move(Locks)});
     }
   }
   return Out;

@@ -39,20 +39,26 @@ bool isWrite(AccessWhat W);
 struct AccessOn {
   const Access *access;
   Evidence evidence;
+  /// The mutexes held at the access itself (the access's, and the object's
+  /// own mutex a synchronized method holds), before inheritance.
+  std::vector<LockRef> locks;
 };
 
 class ConcurrencyModel;
+class MethodSummaries;
 
 /// Every access as evidence on the variables it reaches: phase from the
 /// concurrency model, synchronization from the access or inherited from
 /// every caller. Through an element or field, "reassign" only mutates the
 /// variable. Accesses in dead code (nothing calls it, nothing outside can)
-/// are left out.
+/// are left out. A non-const call of a project method that writes nothing
+/// of its object is a read; one of a method that holds the object's own
+/// mutex throughout holds that mutex of the variable (Summaries.h).
 struct ResolvedAccesses {
   std::map<std::string, std::vector<AccessOn>> byVariable; ///< every access, reads included
   std::map<std::string, std::vector<AccessOn>> writesByVariable;
 };
 ResolvedAccesses resolveAccesses(const ProgramFacts &, const CallGraphFacts &, const AliasIndex &,
-                                 const ConcurrencyModel &);
+                                 const ConcurrencyModel &, const MethodSummaries &);
 
 } // namespace sharedstate

@@ -11,6 +11,7 @@
 #include "classify/Concurrency.h"
 #include "classify/Finding.h"
 #include "classify/Resolve.h"
+#include "classify/Summaries.h"
 #include "facts/Merge.h"
 
 #include <vector>
@@ -24,6 +25,7 @@ struct ProgramAnalysis {
   CallGraphFacts graph;
   AliasIndex aliases;
   ConcurrencyModel concurrency;
+  MethodSummaries methods;
   ResolvedAccesses accesses;
 };
 

@@ -8,8 +8,16 @@
 // The writes counted are those reached from the entry points the framework
 // calls (an instance's entries, or the class's public methods or call
 // operators), through calls into the class and its bases and the lambdas
-// they define, outside locks and initialization. Constructors and a public
-// init() only constructors call are construction, not serving.
+// they define, outside locks and initialization, and that can run while
+// another request is served (the concurrency model: a server whose
+// handlers all run on one thread has no such writes). Constructors and a
+// public init() only constructors call are construction, not serving.
+//
+// A listed registration or base is the framework's word that one object
+// serves everything. A generic one (a member function that keeps a
+// std::function) is only a callback of some object, so it makes a
+// singleton only when the class has an instance that lives as long as the
+// process: a global, a Meyers instance, one of main's locals.
 #include "classify/Messages.h"
 #include "classify/Rules.h"
 
@@ -30,9 +38,48 @@ struct Serving {
 };
 using ServingByClass = std::map<std::string, std::vector<Serving>>;
 
+/// The classes with an instance that lives as long as the process: a
+/// global, a static member, a Meyers instance, one of main's locals, and
+/// the bases of those.
+std::set<std::string> processLifetimeClasses(const ProgramFacts &P) {
+  std::set<std::string> Direct;
+  for (const auto &[K, V] : P.variables)
+    if (!V.classKey.empty())
+      Direct.insert(V.classKey);
+  for (const auto &[K, M] : P.programs)
+    Direct.insert(M.locals.begin(), M.locals.end());
+  std::set<std::string> Out = Direct;
+  for (const std::string &C : Direct)
+    if (auto It = P.classes.find(C); It != P.classes.end())
+      Out.insert(It->second.bases.begin(), It->second.bases.end());
+  return Out;
+}
+
+/// A generic registration (a std::function kept by some member function)
+/// is a callback of an object, not a sign that one object serves every
+/// request: per-connection and per-request objects register callbacks too.
+/// It counts only when main registers it (the registry is main's, and
+/// lives as long as the program), or for a class with an instance of
+/// process lifetime.
 void factInstances(const ProgramFacts &P, ServingByClass &ByClass) {
+  const std::set<std::string> Lifelong = processLifetimeClasses(P);
   for (const HandlerInstance &H : P.handlerInstances)
-    ByClass[H.classKey].push_back({{toString(H.kind), instanceDetail(H), H.location}, H.entries, H.entryRule});
+    if (!H.generic || H.inMain || Lifelong.count(H.classKey))
+      ByClass[H.classKey].push_back({{toString(H.kind), instanceDetail(H), H.location}, H.entries, H.entryRule});
+}
+
+/// Whether a write in function K can run while another request is served:
+/// concurrently with itself, or with another function that serves.
+bool servesConcurrently(const std::string &K, const std::set<std::string> &Serving, const ConcurrencyModel &M) {
+  const std::vector<int> &Mine = M.contextsOf(K);
+  if (Mine.empty())
+    return true; // not in the model (a pseudo-function): keep the cautious answer
+  for (const std::string &S : Serving)
+    for (int A : Mine)
+      for (int B : M.contextsOf(S))
+        if (M.concurrent(A, B))
+          return true;
+  return false;
 }
 
 /// Global instances and Meyers singletons of user classes: the methods
@@ -41,7 +88,7 @@ void variableInstances(const ProgramAnalysis &A, ServingByClass &ByClass) {
   const ProgramFacts &P = A.program;
   std::map<std::string, std::set<std::string>> Called; // variable -> methods
   for (const Access &X : P.accesses) {
-    if (X.method.empty() || A.graph.initialization.count(X.functionKey))
+    if (X.method.empty() || A.concurrency.phaseOf(X) != Phase::Runtime)
       continue;
     if (X.sync != Sync::None || A.graph.protectedBy.count(X.functionKey))
       continue;
@@ -183,7 +230,7 @@ std::vector<Finding> singletonHandlerFindings(const ProgramAnalysis &A) {
     std::vector<Evidence> Writes;
     for (const Access &W : P.memberWrites) {
       if (!Family.count(W.target.key) || !Serving.count(W.functionKey) || W.sync != Sync::None ||
-          A.graph.protectedBy.count(W.functionKey))
+          A.graph.protectedBy.count(W.functionKey) || !servesConcurrently(W.functionKey, Serving, A.concurrency))
         continue;
       Evidence E;
       E.what = W.what;

@@ -3,6 +3,7 @@
 
 #include "extract/TUContext.h"
 
+#include <clang/AST/Attr.h>
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>
 
@@ -22,7 +23,10 @@ Function &CallGraph::function(const FunctionDecl *FD) {
     F.enclosing = TU.ids.enclosingKey(FD);
     F.isMain = FD->isMain();
     F.signature = FD->getType().getCanonicalType().getAsString(TU.ids.policy());
-    F.isExternal = FD->isExternallyVisible() && !F.isMain;
+    // __attribute__((constructor)) runs before main, like a static
+    // initializer; nothing else calls it.
+    F.isInitializer = FD->hasAttr<ConstructorAttr>();
+    F.isExternal = FD->isExternallyVisible() && !F.isMain && !F.isInitializer;
     if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && !MD->isStatic() && !MD->getParent()->isLambda()) {
       F.memberOf = TU.ids.declKey(MD->getParent());
       F.isStructor = isa<CXXConstructorDecl, CXXDestructorDecl>(MD);
@@ -93,6 +97,7 @@ void CallGraph::visitFunctionDecl(const FunctionDecl *FD) {
   if (!FD->doesThisDeclarationHaveABody())
     return;
   Function &F = function(FD);
+  F.hasBody = true;
   if (const auto *Body = dyn_cast_or_null<CompoundStmt>(FD->getBody()))
     F.bodyLocks = TU.locks.heldThroughout(Body);
 }

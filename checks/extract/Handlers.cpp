@@ -122,6 +122,8 @@ void Handlers::registrationCall(const CallExpr *E, const FunctionDecl *Callee, c
   }
   // Routes::bind(&Api::get, this): the member function is the entry point,
   // and the object passed with it is the same instance, not another one.
+  const Context Where = TU.calls.contextAt(TU.stack.top());
+  const bool InMain = Where.function && Where.function->isMain();
   std::set<std::string> BoundClasses;
   for (const Registered &R : Found)
     if (!R.entries.empty() && R.held == HeldAs::MemberFunction)
@@ -137,6 +139,8 @@ void Handlers::registrationCall(const CallExpr *E, const FunctionDecl *Callee, c
     H.via = Name;
     H.location = TU.ids.location(R.where);
     H.entries = std::move(R.entries);
+    H.generic = !Listed;
+    H.inMain = InMain;
     if (H.entries.empty())
       H.entryRule = hasCallOperator(R.cls) ? EntryRule::CallOperators : EntryRule::PublicMethods;
     Instances.push_back(std::move(H));

@@ -7,6 +7,7 @@
 #include <clang/AST/Attr.h>
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/DeclTemplate.h>
+#include <clang/Basic/SourceManager.h>
 
 namespace sharedstate::extract {
 
@@ -64,9 +65,83 @@ std::optional<std::string> Listed::syncType(QualType T) const {
     break;
   }
   if (const auto *RD = Ctx.getBaseElementType(T.getNonReferenceType())->getAsCXXRecordDecl();
-      RD && RD->hasAttr<CapabilityAttr>())
+      RD && (RD->hasAttr<CapabilityAttr>() || isProjectMutex(RD)))
     return RD->getQualifiedNameAsString();
   return std::nullopt;
+}
+
+int Listed::lockEffect(llvm::StringRef N) {
+  if (N == "lock" || N == "Lock" || N == "Acquire" || N == "WriteLock" || N == "WriterLock")
+    return 1;
+  if (N == "lock_shared" || N == "ReadLock" || N == "ReaderLock" || N == "LockShared")
+    return 2;
+  if (N == "unlock" || N == "Unlock" || N == "Release" || N == "WriteUnlock" || N == "WriterUnlock" ||
+      N == "unlock_shared" || N == "ReadUnlock" || N == "ReaderUnlock" || N == "UnlockShared")
+    return -1;
+  return 0;
+}
+
+bool Listed::isProjectMutex(const CXXRecordDecl *RD) const {
+  if (!RD || !RD->hasDefinition())
+    return false;
+  RD = RD->getDefinition();
+  auto [It, New] = MutexShape.emplace(RD, false);
+  if (!New)
+    return It->second;
+  if (Ctx.getSourceManager().isInSystemHeader(RD->getLocation()))
+    return false; // the standard library's own are listed; std::unique_lock is no mutex
+  bool Locks = false, Unlocks = false;
+  for (const CXXMethodDecl *M : RD->methods()) {
+    if (M->isStatic() || !M->getDeclName().isIdentifier())
+      continue;
+    int E = lockEffect(M->getName());
+    Locks = Locks || E == 1;
+    Unlocks = Unlocks || E == -1;
+  }
+  bool Field = false;
+  if (Locks && Unlocks)
+    for (const FieldDecl *F : RD->fields()) {
+      QualType T = F->getType();
+      if (T->isPointerType())
+        T = T->getPointeeType(); // a pimpl'd mutex: std::unique_ptr is not followed
+      const auto *FR = T->getAsCXXRecordDecl();
+      if ((FR != RD && syncType(T)) || (FR && FR != RD && isProjectMutex(FR)))
+        Field = true;
+    }
+  return MutexShape[RD] = Locks && Unlocks && Field;
+}
+
+bool Listed::isProjectGuard(const CXXRecordDecl *RD, bool &Shared) const {
+  Shared = false;
+  if (!RD || !RD->hasDefinition())
+    return false;
+  RD = RD->getDefinition();
+  if (auto It = GuardShape.find(RD); It != GuardShape.end()) {
+    Shared = It->second == 2;
+    return It->second != 0;
+  }
+  int Shape = 0;
+  // By its name too: a Worker constructed with a mutex is not a guard.
+  llvm::StringRef Name = RD->getDeclName().isIdentifier() ? RD->getName() : "";
+  bool Named = Name.contains("Lock") || Name.contains("lock") || Name.contains("Guard") || Name.contains("guard");
+  if (Named && RD->hasUserDeclaredDestructor() && !isProjectMutex(RD) && !RD->hasAttr<CapabilityAttr>())
+    for (const CXXConstructorDecl *C : RD->ctors()) {
+      if (C->getNumParams() == 0 || C->isCopyOrMoveConstructor())
+        continue;
+      QualType P = C->getParamDecl(0)->getType();
+      if (!P->isReferenceType() && !P->isPointerType())
+        continue;
+      QualType M = P->getPointeeType();
+      if (!syncType(M))
+        continue;
+      Shape = 1;
+      if (Name.contains("Reader") || Name.starts_with("Read") || Name.contains("Shared"))
+        Shape = 2;
+      break;
+    }
+  GuardShape[RD] = Shape;
+  Shared = Shape == 2;
+  return Shape != 0;
 }
 
 bool Listed::hasSyncMember(QualType T) const {

@@ -37,9 +37,29 @@ public:
   std::optional<std::string> classIn(clang::QualType T, const std::vector<std::string> &List) const;
 
   /// A synchronization type: listed in SyncTypes (classes, or C typedefs
-  /// such as pthread_mutex_t), or declared a capability for clang's
-  /// thread-safety analysis (`class __attribute__((capability("mutex")))`).
+  /// such as pthread_mutex_t), declared a capability for clang's
+  /// thread-safety analysis (`class __attribute__((capability("mutex")))`),
+  /// or a project mutex (see isProjectMutex).
   std::optional<std::string> syncType(clang::QualType T) const;
+
+  /// A class of the project that is a mutex by its shape: it has a lock and
+  /// an unlock member function (lock/unlock, Lock/Unlock, Acquire/Release,
+  /// WriteLock/WriteUnlock) and a synchronization object among its fields,
+  /// which those lock (re2's and leveldb's Mutex, googletest's
+  /// internal::Mutex). Out-of-line bodies are often in another file, so the
+  /// shape decides, not the bodies.
+  bool isProjectMutex(const clang::CXXRecordDecl *RD) const;
+
+  /// A lock guard by its shape: a class of the project named like one
+  /// (Lock, Guard), not itself a mutex, with a destructor and a constructor
+  /// taking a mutex (as above) by reference or pointer (MutexLock,
+  /// ReadLock, WriteLock). Shared when its name says so (ReaderMutexLock,
+  /// ReadLock, SharedLock).
+  bool isProjectGuard(const clang::CXXRecordDecl *RD, bool &Shared) const;
+
+  /// What a member function named Name does to a mutex it is called on:
+  /// +1 locks, +2 locks shared, -1 unlocks, 0 nothing.
+  static int lockEffect(llvm::StringRef Name);
 
   /// A class with a synchronization object among its fields (or its
   /// bases'): it cannot be made const, whatever else is written.
@@ -67,6 +87,8 @@ private:
   const AnalysisOptions &Opts;
   const clang::PrintingPolicy &Policy;
   std::map<const std::vector<std::string> *, std::set<std::string>> Names;
+  mutable std::map<const clang::CXXRecordDecl *, bool> MutexShape;
+  mutable std::map<const clang::CXXRecordDecl *, int> GuardShape; ///< 0 no, 1 exclusive, 2 shared
 };
 
 } // namespace sharedstate::extract

@@ -154,7 +154,9 @@ bool Locks::isGuardType(QualType T, bool &Shared) {
     return true;
   }
   const auto *RD = T->getAsCXXRecordDecl();
-  return RD && RD->hasAttr<ScopedLockableAttr>(); // thread-safety annotated guard
+  if (RD && RD->hasAttr<ScopedLockableAttr>()) // thread-safety annotated guard
+    return true;
+  return RD && !TU.ids.inSystemHeader(RD->getLocation()) && TU.listed.isProjectGuard(RD, Shared);
 }
 
 std::vector<LockRef> Locks::guardedBy(const VarDecl *Guard, bool Shared) {
@@ -255,11 +257,11 @@ Locks::Change Locks::changeOf(const Stmt *S) {
     }
     if (!TU.listed.syncType(ObjT))
       return C;
-    llvm::StringRef N = M->getName();
-    if (N == "lock" || N == "lock_shared") {
-      Mutex->shared = N == "lock_shared";
+    int Effect = Listed::lockEffect(M->getName());
+    if (Effect > 0) {
+      Mutex->shared = Effect == 2;
       C.acquire.push_back(*Mutex);
-    } else if (N == "unlock" || N == "unlock_shared") {
+    } else if (Effect < 0) {
       C.release.push_back(*Mutex);
     }
     return C;

@@ -28,6 +28,8 @@ void Programs::visitFunctionDecl(const FunctionDecl *FD) {
     Step.callees.assign(Callees.begin(), Callees.end());
     P.steps.push_back(std::move(Step));
   }
+  P.locals.assign(Locals.begin(), Locals.end());
+  Locals.clear();
   Found.push_back(std::move(P));
 }
 
@@ -66,6 +68,11 @@ void Programs::scan(const Stmt *S, MainStep &Step, std::set<std::string> &Callee
           (Registers ? Step.registers : Step.uses).push_back(O);
       }
     }
+  if (const auto *DS = dyn_cast<DeclStmt>(S))
+    for (const Decl *D : DS->decls())
+      if (const auto *V = dyn_cast<VarDecl>(D); V && V->hasLocalStorage() && !V->getType()->isReferenceType())
+        if (const CXXRecordDecl *RD = TU.classes.instanceClass(V->getType()))
+          Locals.insert(TU.classes.note(RD));
   if (const auto *CE = dyn_cast<CXXConstructExpr>(S))
     if (const CXXConstructorDecl *F = CE->getConstructor(); F && !TU.ids.inSystemHeader(F->getLocation()))
       Callees.insert(TU.ids.functionKey(F));

@@ -41,6 +41,7 @@ private:
 
   TUContext &TU;
   std::vector<ProgramMain> Found;
+  std::set<std::string> Locals; ///< the classes of main's locals, while scanning it
 };
 
 } // namespace sharedstate::extract

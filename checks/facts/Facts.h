@@ -188,6 +188,7 @@ struct Function {
   bool isMain = false;        ///< a program's main (its key is the TU's own)
   bool isExternal = false;    ///< external linkage: code outside the scan may call it
   bool isVirtual = false;
+  bool hasBody = false; ///< its definition was seen: what it does is known
   /// The virtual functions it overrides: a call of one may run this one.
   std::vector<std::string> overrides;
   /// The mutexes held for the whole body (a guard declared first and never
@@ -247,6 +248,9 @@ struct ProgramMain {
   std::string function; ///< main's key
   std::string file;
   std::vector<MainStep> steps;
+  /// The classes of main's local objects (by value or owned through a
+  /// pointer): they live as long as the program serves.
+  std::vector<std::string> locals;
 };
 
 /// Why one instance of a class serves every request.
@@ -291,6 +295,11 @@ struct HandlerInstance {
   /// The functions the framework calls on it, besides what entryRule adds.
   std::vector<std::string> entries;
   EntryRule entryRule = EntryRule::Entries;
+  /// Kept by a member function that takes a std::function, not by a listed
+  /// registration: a callback of some object, which serves every request
+  /// only if that object lives as long as the process.
+  bool generic = false;
+  bool inMain = false; ///< registered by main's own code: the registry lives as long as main
 };
 
 /// A user class that may serve requests: its name, where it is defined, and

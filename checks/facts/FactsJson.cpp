@@ -215,6 +215,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                          {"main", Fn.isMain},
                          {"external", Fn.isExternal},
                          {"virtual", Fn.isVirtual},
+                         {"has_body", Fn.hasBody},
                          {"overrides", Fn.overrides},
                          {"body_locks", locksJson(Fn.bodyLocks)},
                          {"signature", Fn.signature}});
@@ -249,7 +250,9 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                          {"via", H.via},
                          {"location", H.location},
                          {"entries", H.entries},
-                         {"entry_rule", toString(H.entryRule)}});
+                         {"entry_rule", toString(H.entryRule)},
+                         {"generic", H.generic},
+                         {"in_main", H.inMain}});
   auto &Classes = J["classes"] = nlohmann::json::array();
   for (const ClassInfo &C : F.classes)
     Classes.push_back({{"key", C.key}, {"name", C.name}, {"location", C.location}, {"bases", C.bases}});
@@ -278,7 +281,8 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                        {"joins", S.joins},
                        {"registers", S.registers},
                        {"uses", S.uses}});
-    Programs.push_back({{"function", M.function}, {"file", M.file}, {"steps", std::move(Steps)}});
+    Programs.push_back(
+        {{"function", M.function}, {"file", M.file}, {"steps", std::move(Steps)}, {"locals", M.locals}});
   }
 }
 
@@ -329,6 +333,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.isMain = Fn.value("main", false);
     X.isExternal = Fn.value("external", false);
     X.isVirtual = Fn.value("virtual", false);
+    X.hasBody = Fn.value("has_body", false);
     X.overrides = Fn.value("overrides", std::vector<std::string>());
     X.bodyLocks = locksFrom(Fn.value("body_locks", nlohmann::json::array()));
     X.signature = Fn.value("signature", "");
@@ -368,6 +373,8 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     H.at("location").get_to(X.location);
     X.entries = H.value("entries", std::vector<std::string>());
     X.entryRule = require<EntryRule>(EntryRuleNames, H.at("entry_rule"), "entry rule");
+    X.generic = H.value("generic", false);
+    X.inMain = H.value("in_main", false);
     F.handlerInstances.push_back(std::move(X));
   }
   for (const auto &C : J.value("classes", nlohmann::json::array())) {
@@ -397,6 +404,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     ProgramMain X;
     M.at("function").get_to(X.function);
     X.file = M.value("file", "");
+    X.locals = M.value("locals", std::vector<std::string>());
     for (const auto &S : M.at("steps")) {
       MainStep Y;
       S.at("begin").get_to(Y.begin);
