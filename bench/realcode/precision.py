@@ -11,6 +11,8 @@ total it prints:
   labelled   labels whose finding the scan still reports not-thread-safe
   race/startup/benign   how those split by label
   precision  race / labelled
+  unlabelled not-thread-safe findings no label covers (label them: a new
+             finding is as likely noise as signal)
   lost       `race` labels whose finding is no longer reported not-thread-safe
              (lost recall; they are listed)
 Projects without a report in REPORTS_DIR are skipped. Entries under `missed:`
@@ -49,7 +51,8 @@ def main():
 
     rows = []
     lost_all = []
-    tot = dict(labelled=0, race=0, startup=0, benign=0, lost=0)
+    tot = dict(labelled=0, race=0, startup=0, benign=0, lost=0, unlabelled=0)
+    unlabelled_all = []
     for p in projects:
         if p not in flagged:
             print(f'{p}: no report in {reports}, skipped')
@@ -57,7 +60,10 @@ def main():
         mine = [l for l in labels if l['project'] == p]
         kept = [l for l in mine if (l['check'], l['symbol']) in flagged[p]]
         lost = [l for l in mine if l['label'] == 'race' and (l['check'], l['symbol']) not in flagged[p]]
-        row = dict(labelled=len(kept), lost=len(lost))
+        keys = {(l['check'], l['symbol']) for l in mine}
+        new = sorted(k for k in flagged[p] if k not in keys)
+        unlabelled_all += [(p, k) for k in new]
+        row = dict(labelled=len(kept), lost=len(lost), unlabelled=len(new))
         for k in ('race', 'startup', 'benign'):
             row[k] = sum(1 for l in kept if l['label'] == k)
         for k in tot:
@@ -68,9 +74,11 @@ def main():
     def prec(row):
         return f"{row['race'] / row['labelled']:.2f}" if row['labelled'] else '-'
 
-    print(f"{'project':<12} {'labelled':>8} {'race':>5} {'startup':>7} {'benign':>6} {'precision':>9} {'lost race':>9}")
+    print(f"{'project':<12} {'labelled':>8} {'race':>5} {'startup':>7} {'benign':>6} {'precision':>9} {'lost race':>9} {'unlabelled':>10}")
     for p, row in rows + [('total', tot)]:
-        print(f"{p:<12} {row['labelled']:>8} {row['race']:>5} {row['startup']:>7} {row['benign']:>6} {prec(row):>9} {row['lost']:>9}")
+        print(f"{p:<12} {row['labelled']:>8} {row['race']:>5} {row['startup']:>7} {row['benign']:>6} {prec(row):>9} {row['lost']:>9} {row['unlabelled']:>10}")
+    for p, (check, symbol) in unlabelled_all:
+        print(f"unlabelled: {p} {check} {symbol}")
     for p, l in lost_all:
         print(f"lost race: {p} {l['check']} {l['symbol']} ({l['file']}:{l['line']})")
     if missed:
