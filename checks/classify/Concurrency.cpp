@@ -304,6 +304,12 @@ void ConcurrencyModel::analyzePrograms() {
 /// A root started from code that itself runs many times at once (a
 /// handler, the library's API, another such root) has many instances.
 void ConcurrencyModel::countInstances() {
+  for (RootInfo &R : Roots) {
+    const std::vector<int> &Cs = contextsOf(R.starter);
+    R.fromTests = !Cs.empty() && std::all_of(Cs.begin(), Cs.end(), [&](int C) {
+      return Contexts[C].kind == Context::Kind::Tests;
+    });
+  }
   for (bool Changed = true; Changed;) {
     Changed = false;
     for (RootInfo &R : Roots) {
@@ -475,6 +481,11 @@ bool ConcurrencyModel::concurrent(int A, int B) const {
     return false;
   if (X.kind == Context::Kind::Api || Y.kind == Context::Kind::Api)
     return true;
+  auto TestAndItsThread = [&](const Context &T, const Context &R) {
+    return T.kind == Context::Kind::Tests && R.kind == Context::Kind::Root && Roots[R.root].fromTests;
+  };
+  if (TestAndItsThread(X, Y) || TestAndItsThread(Y, X))
+    return false;
   if (X.kind == Context::Kind::Root && Y.kind == Context::Kind::Root) {
     if (X.root == Y.root)
       return Roots[X.root].many;

@@ -22,7 +22,9 @@
 // (started in a loop, a callback or handler a server may run on several
 // threads, or started from code that itself has many); or either is the
 // library's API, whose callers may be anywhere. Start-up and shutdown are
-// concurrent with nothing, and test bodies run one after another. Callbacks
+// concurrent with nothing, and test bodies run one after another (a thread
+// a test body starts is concurrent with other such threads, not with the
+// test bodies: a test joins what it starts). Callbacks
 // of a serial API (an event loop) all share one context.
 #pragma once
 
@@ -48,6 +50,9 @@ struct RootInfo {
   std::string starter;
   bool many = false;
   bool serial = false;
+  /// Started only from test bodies: it runs while its test runs, which
+  /// (joined before the test ends, as tests do) is no other test.
+  bool fromTests = false;
 };
 
 struct Context {

@@ -10,6 +10,33 @@ namespace sharedstate::extract {
 
 using namespace clang;
 
+namespace {
+/// A local that holds its own object: by value, or through a pointer to
+/// an object made right there (`new`, std::make_shared, std::make_unique).
+/// A pointer from a factory (`c.get_connection()`) is someone else's object.
+bool ownsItsObject(const VarDecl *V) {
+  QualType T = V->getType();
+  if (T->isReferenceType())
+    return false;
+  const Expr *Init = V->getInit() ? V->getInit()->IgnoreImplicit() : nullptr;
+  const auto *Class = T->getAsCXXRecordDecl();
+  bool Smart = Class && Class->getDeclName().isIdentifier() &&
+               (Class->getName() == "shared_ptr" || Class->getName() == "unique_ptr");
+  if (!T->isPointerType() && !Smart)
+    return true; // the object itself
+  if (!Init)
+    return false;
+  if (const auto *C = dyn_cast<CXXConstructExpr>(Init); C && C->getNumArgs() == 1)
+    Init = C->getArg(0)->IgnoreImplicit();
+  if (isa<CXXNewExpr>(Init))
+    return true;
+  if (const auto *Call = dyn_cast<CallExpr>(Init))
+    if (const FunctionDecl *F = Call->getDirectCallee(); F && F->getDeclName().isIdentifier())
+      return F->getName() == "make_shared" || F->getName() == "make_unique";
+  return false;
+}
+} // namespace
+
 void Programs::visitFunctionDecl(const FunctionDecl *FD) {
   if (!FD->isMain() || !FD->doesThisDeclarationHaveABody())
     return;
@@ -70,7 +97,7 @@ void Programs::scan(const Stmt *S, MainStep &Step, std::set<std::string> &Callee
     }
   if (const auto *DS = dyn_cast<DeclStmt>(S))
     for (const Decl *D : DS->decls())
-      if (const auto *V = dyn_cast<VarDecl>(D); V && V->hasLocalStorage() && !V->getType()->isReferenceType())
+      if (const auto *V = dyn_cast<VarDecl>(D); V && V->hasLocalStorage() && ownsItsObject(V))
         if (const CXXRecordDecl *RD = TU.classes.instanceClass(V->getType()))
           Locals.insert(TU.classes.note(RD));
   if (const auto *CE = dyn_cast<CXXConstructExpr>(S))

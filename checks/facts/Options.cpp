@@ -22,6 +22,8 @@ AnalysisOptions AnalysisOptions::defaults() {
                  "std::barrier",
                  "std::counting_semaphore",
                  "std::binary_semaphore",
+                 // Abseil's own once flag (its Mutex is an annotated capability).
+                 "absl::once_flag",
                  // POSIX, matched by typedef name.
                  "pthread_mutex_t",
                  "pthread_rwlock_t",
@@ -32,7 +34,7 @@ AnalysisOptions AnalysisOptions::defaults() {
                  "sem_t"};
   O.lockGuardTypes = {"std::lock_guard", "std::unique_lock", "std::scoped_lock"};
   O.sharedLockGuardTypes = {"std::shared_lock"};
-  O.onceFunctions = {"std::call_once"};
+  O.onceFunctions = {"std::call_once", "absl::call_once", "absl::base_internal::LowLevelCallOnce"};
   O.lockFunctions = {"pthread_mutex_lock", "pthread_rwlock_wrlock", "pthread_spin_lock"};
   O.sharedLockFunctions = {"pthread_rwlock_rdlock"};
   O.unlockFunctions = {"pthread_mutex_unlock", "pthread_rwlock_unlock", "pthread_spin_unlock"};
