@@ -88,6 +88,11 @@ void describeVariable(const SharedVariable &V, Finding &F, const VariableVerdict
   case VariableVerdict::Why::Synchronized:
     F.message = Head + ", always synchronized (" + Cat + ", probably thread-safe)";
     return;
+  case VariableVerdict::Why::EscapesOnly:
+    F.message = S + " is never written, but its address escapes in '" + W.escapesIn + "' (" + Cat +
+                ", probably thread-safe): writes through what keeps the pointer are reported on that variable; "
+                "check that nothing else writes through it";
+    return;
   }
 }
 

@@ -43,14 +43,10 @@ RaceAnalysis analyzeRaces(const std::vector<AccessOn> &Accesses, const Concurren
   for (const AccessOn *W : Runtime) {
     const std::vector<int> WC = Model.contextsOf(*W->access);
     Seen.insert(Seen.end(), WC.begin(), WC.end());
-    if (!isWrite(W->evidence.what))
+    // An escape is where a pointer leaves, not a write: what is written
+    // through the pointer is seen where it is written, if the scan sees it.
+    if (!isWrite(W->evidence.what) || W->evidence.what == AccessWhat::Escape)
       continue;
-    if (W->evidence.what == AccessWhat::Escape && W->evidence.sync == Sync::None) {
-      Out.why = RaceAnalysis::Why::Races; // anything may write through it, at any time
-      Out.first = Out.second = W;
-      Out.firstContext = Out.secondContext = WC.empty() ? -1 : WC.front();
-      return Out;
-    }
     for (const AccessOn *X : Runtime) {
       const std::vector<int> XC = Model.contextsOf(*X->access);
       for (int CW : WC)

@@ -7,8 +7,8 @@
 // one of them holding it exclusively), they are not both atomic, and
 // neither runs inside call_once. Reads count: a variable written under a
 // lock but read without it races, and the unlocked read is the racing
-// access. An address that escapes can be written through by anything at any
-// time: unsynchronized, it races.
+// access. An address that escapes is not itself a write: a race needs a
+// write the scan sees.
 #pragma once
 
 #include "classify/Concurrency.h"

@@ -101,7 +101,7 @@ void categorize(const SharedVariable &V, Finding &F, std::vector<AccessOn> Acces
                 const ProgramAnalysis &PA) {
   VariableVerdict W;
   W.borrowed = Borrowed;
-  bool AnyWrite = false, RuntimeMutate = false, StartupWrite = false;
+  bool AnyWrite = false, RuntimeMutate = false, StartupWrite = false, RuntimeRealWrite = false;
   std::vector<AccessOn> Writes;
   for (AccessOn &A : Accesses) {
     annotate(A, PA);
@@ -119,6 +119,9 @@ void categorize(const SharedVariable &V, Finding &F, std::vector<AccessOn> Acces
     W.reassigned |= E.what == AccessWhat::Reassign;
     RuntimeMutate |= E.what != AccessWhat::Reassign;
     W.escaped |= E.what == AccessWhat::Escape;
+    RuntimeRealWrite |= E.what != AccessWhat::Escape;
+    if (E.what == AccessWhat::Escape && W.escapesIn.empty())
+      W.escapesIn = E.function;
   }
   W.escaped = W.escaped && !W.reassigned;
   F.category = W.reassigned ? 4 : RuntimeMutate ? 3 : AnyWrite ? 2 : 1;
@@ -140,10 +143,7 @@ void categorize(const SharedVariable &V, Finding &F, std::vector<AccessOn> Acces
     F.verdict = Verdict::NotThreadSafe;
     W.why = VariableVerdict::Why::Races;
     const ConcurrencyModel &M = PA.concurrency;
-    if (R.first->evidence.what == AccessWhat::Escape)
-      W.race = "its address escapes in '" + R.first->evidence.function +
-               "', and anything may write through what it is stored in, at any time";
-    else if (R.first->access->functionKey == R.second->access->functionKey && R.firstContext == R.secondContext)
+    if (R.first->access->functionKey == R.second->access->functionKey && R.firstContext == R.secondContext)
       W.race = std::string("written") +
                (R.second->evidence.what == AccessWhat::Read ? " and read" : "") + " in '" +
                R.first->evidence.function + "' by " + M.describe(R.firstContext, "") + ", several at once";
@@ -152,7 +152,8 @@ void categorize(const SharedVariable &V, Finding &F, std::vector<AccessOn> Acces
                raceSide(R.second->evidence, M.describe(R.secondContext, ""));
   } else {
     F.verdict = Verdict::ProbablyThreadSafe;
-    W.why = R.why == RaceAnalysis::Why::Confined       ? VariableVerdict::Why::Confined
+    W.why = !RuntimeRealWrite                            ? VariableVerdict::Why::EscapesOnly
+            : R.why == RaceAnalysis::Why::Confined       ? VariableVerdict::Why::Confined
             : R.why == RaceAnalysis::Why::SingleThreaded ? VariableVerdict::Why::SingleThreaded
                                                          : VariableVerdict::Why::Synchronized;
     if (R.why == RaceAnalysis::Why::Confined)
