@@ -100,6 +100,7 @@ void ConcurrencyModel::collectRoots() {
     I.entries = std::move(Entries);
     I.starter = R.starter;
     I.serial = R.serial;
+    I.onLoop = R.onLoop;
     I.many = R.inLoop || R.kind == RootKind::Executor || (R.kind == RootKind::Callback && !R.serial);
     Roots.push_back(std::move(I));
   }
@@ -211,7 +212,15 @@ void ConcurrencyModel::analyzePrograms() {
         Boundary = I;
       Registered.insert(S.registers.begin(), S.registers.end());
     }
-    const bool Concurrent = !ProgramRoots.empty();
+    // One event loop: main runs it on its own thread, and every root is a
+    // callback of it (or kept by project code, which runs there): the
+    // callbacks run one at a time, inside main's call. No thread at all.
+    const bool RunsLoop =
+        std::any_of(M.steps.begin(), M.steps.end(), [](const MainStep &S) { return S.eventLoop; });
+    const bool OneLoop = RunsLoop && std::all_of(ProgramRoots.begin(), ProgramRoots.end(), [&](int R) {
+      return !Roots[R].handler && Roots[R].onLoop;
+    });
+    const bool Concurrent = !ProgramRoots.empty() && !OneLoop;
     if (Concurrent && Boundary == Steps.size())
       Boundary = 0; // roots started where main's statements do not show it
     size_t Shutdown = Steps.size();
@@ -250,7 +259,7 @@ void ConcurrencyModel::analyzePrograms() {
     reach(RuntimeCtx, RuntimeEntries);
     reach(ShutdownCtx, ShutdownEntries);
     for (int R : ProgramRoots)
-      reach(addContext({Context::Kind::Root, Program, R}), Roots[R].entries);
+      reach(OneLoop ? RuntimeCtx : addContext({Context::Kind::Root, Program, R}), Roots[R].entries);
   }
 
   // The library: code no program runs. Its API may be called from anywhere;

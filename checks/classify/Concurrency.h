@@ -25,7 +25,10 @@
 // concurrent with nothing, and test bodies run one after another (a thread
 // a test body starts is concurrent with other such threads, not with the
 // test bodies: a test joins what it starts). Callbacks
-// of a serial API (an event loop) all share one context.
+// of a serial API (an event loop) all share one context. A program whose
+// main runs an event loop itself (io_context::run) and whose every root is
+// a callback of that loop, or kept by the program's own code, is
+// single-threaded: the callbacks run one at a time inside main's call.
 #pragma once
 
 #include "classify/CallGraph.h"
@@ -50,6 +53,7 @@ struct RootInfo {
   std::string starter;
   bool many = false;
   bool serial = false;
+  bool onLoop = false; ///< a callback of the program's event loop, if it has one (Root::onLoop)
   /// Started only from test bodies: it runs while its test runs, which
   /// (joined before the test ends, as tests do) is no other test.
   bool fromTests = false;

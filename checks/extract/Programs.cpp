@@ -85,7 +85,9 @@ void Programs::scan(const Stmt *S, MainStep &Step, std::set<std::string> &Callee
       if (!TU.ids.inSystemHeader(F->getLocation()))
         Callees.insert(TU.ids.functionKey(F));
       const std::string Name = TU.listed.listName(F);
-      Step.serverLoop = Step.serverLoop || TU.listed.has(TU.options.serverLoopFunctions, Name);
+      const bool Loop = TU.listed.has(TU.options.eventLoopFunctions, Name);
+      Step.eventLoop = Step.eventLoop || Loop;
+      Step.serverLoop = Step.serverLoop || Loop || TU.listed.has(TU.options.serverLoopFunctions, Name);
       Step.joins = Step.joins || TU.listed.has(TU.options.joinFunctions, Name);
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
         bool Registers = false;

@@ -145,7 +145,7 @@ bool Roots::inLoop() const {
 }
 
 void Roots::add(RootKind Kind, const std::string &Via, const Callable &C, const Expr *At, const std::string &HandedTo,
-                bool Serial) {
+                bool Serial, bool OnLoop) {
   Root R;
   R.kind = Kind;
   R.via = Via;
@@ -155,6 +155,7 @@ void Roots::add(RootKind Kind, const std::string &Via, const Callable &C, const 
   R.location = TU.ids.location(At->getBeginLoc());
   R.inLoop = inLoop();
   R.serial = Serial;
+  R.onLoop = OnLoop;
   R.handedTo = HandedTo;
   Found.push_back(std::move(R));
 }
@@ -208,7 +209,7 @@ void Roots::visitCall(const CallExpr *E, const FunctionDecl *Callee) {
   }
   if (TU.listed.has(Opts.executorFunctions, Name)) {
     if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty())
-      add(RootKind::Executor, Name, Cs.front(), E);
+      add(RootKind::Executor, Name, Cs.front(), E, "", false, inEventLoopLibrary(Name));
     return;
   }
   handedTo(E, Callee, Args);
@@ -262,6 +263,13 @@ Roots::Kept Roots::keptByStdFunction(const FunctionDecl *Callee) {
   return Kept::Elsewhere;
 }
 
+bool Roots::inEventLoopLibrary(const std::string &Name) const {
+  for (const std::string &NS : TU.options.eventLoopNamespaces)
+    if (Name.size() > NS.size() + 2 && Name.compare(0, NS.size(), NS) == 0 && Name.compare(NS.size(), 2, "::") == 0)
+      return true;
+  return false;
+}
+
 void Roots::handedTo(const Expr *At, const FunctionDecl *Callee, const std::vector<const Expr *> &Args) {
   const std::string Name = TU.listed.listName(Callee);
   const bool Serial = TU.listed.has(TU.options.serialCallbackFunctions, Name);
@@ -290,9 +298,11 @@ void Roots::handedTo(const Expr *At, const FunctionDecl *Callee, const std::vect
     }
     const bool Library = TU.ids.inSystemHeader(Callee->getLocation());
     const bool Kept = Serial || TU.listed.keepsCallable(Callee, I);
+    const bool OnLoop = (Kept && !Library) || inEventLoopLibrary(Name);
     // A project function given a callable: if the program defines it, the
     // callable runs inside its body; classification decides.
-    add(RootKind::Callback, Name, C, At, Library || Kept ? std::string() : TU.ids.functionKey(Callee), Serial);
+    add(RootKind::Callback, Name, C, At, Library || Kept ? std::string() : TU.ids.functionKey(Callee), Serial,
+        OnLoop);
   }
 }
 

@@ -66,7 +66,9 @@ private:
   /// The callables among Args (each argument, or for Deep anywhere inside).
   std::vector<Callable> callablesIn(const std::vector<const clang::Expr *> &Args, bool Deep);
   void add(RootKind Kind, const std::string &Via, const Callable &C, const clang::Expr *At,
-           const std::string &HandedTo = "", bool Serial = false);
+           const std::string &HandedTo = "", bool Serial = false, bool OnLoop = false);
+  /// Whether Name (a listed-style function name) is in an EventLoopNamespaces entry.
+  bool inEventLoopLibrary(const std::string &Name) const;
   /// Callables an ordinary call is given.
   void handedTo(const clang::Expr *At, const clang::FunctionDecl *Callee, const std::vector<const clang::Expr *> &Args);
   /// push_back/emplace_back of a std::thread into a container: a thread start.

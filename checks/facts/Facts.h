@@ -225,6 +225,10 @@ struct Root {
   SourceLocation location;
   bool inLoop = false; ///< started in a loop: many instances
   bool serial = false; ///< the API runs such callbacks one at a time, on one thread
+  /// Callback only: kept by a project function (a std::function member),
+  /// or handed to an event-loop library: where the program's event loop
+  /// runs, it runs.
+  bool onLoop = false;
   /// Callback only: the function given the callable. When the program
   /// defines it (not a library), the callable runs inside that call: no root.
   std::string handedTo;
@@ -236,6 +240,7 @@ struct MainStep {
   SourceLocation begin, end;
   std::vector<std::string> callees; ///< the functions it calls, anywhere inside
   bool serverLoop = false;          ///< it calls a listed server loop (httplib::Server::listen, ...)
+  bool eventLoop = false;           ///< it runs a listed event loop on main's thread (io_context::run)
   bool joins = false;               ///< it calls a listed join (std::thread::join, pthread_join, ...)
   /// Objects (variable keys, or the function whose result it is) given a
   /// callback to keep, and objects a member function is called on: a call on

@@ -266,6 +266,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                      {"location", R.location},
                      {"in_loop", R.inLoop},
                      {"serial", R.serial},
+                     {"on_loop", R.onLoop},
                      {"handed_to", R.handedTo}});
   auto &Indirect = J["indirect_calls"] = nlohmann::json::array();
   for (const IndirectCall &C : F.indirectCalls)
@@ -278,6 +279,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                        {"end", S.end},
                        {"callees", S.callees},
                        {"server_loop", S.serverLoop},
+                       {"event_loop", S.eventLoop},
                        {"joins", S.joins},
                        {"registers", S.registers},
                        {"uses", S.uses}});
@@ -395,6 +397,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     R.at("location").get_to(X.location);
     X.inLoop = R.value("in_loop", false);
     X.serial = R.value("serial", false);
+    X.onLoop = R.value("on_loop", false);
     X.handedTo = R.value("handed_to", "");
     F.roots.push_back(std::move(X));
   }
@@ -411,6 +414,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
       S.at("end").get_to(Y.end);
       Y.callees = S.value("callees", std::vector<std::string>());
       Y.serverLoop = S.value("server_loop", false);
+      Y.eventLoop = S.value("event_loop", false);
       Y.joins = S.value("joins", false);
       Y.registers = S.value("registers", std::vector<std::string>());
       Y.uses = S.value("uses", std::vector<std::string>());

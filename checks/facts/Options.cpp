@@ -77,6 +77,10 @@ AnalysisOptions AnalysisOptions::defaults() {
       "Pistache::Http::Endpoint::serveThreaded", "boost::asio::io_context::run", "boost::asio::io_service::run",
       "asio::io_context::run", "websocketpp::transport::asio::endpoint::run",
       "web::http::experimental::listener::http_listener::open"};
+  O.eventLoopFunctions = {"boost::asio::io_context::run", "boost::asio::io_service::run", "asio::io_context::run",
+                          "asio::io_service::run", "websocketpp::transport::asio::endpoint::run", "uv_run",
+                          "g_main_loop_run"};
+  O.eventLoopNamespaces = {"boost::asio", "asio"};
   O.joinFunctions = {"std::thread::join", "std::jthread::join", "boost::thread::join", "pthread_join", "thrd_join"};
   O.testBaseClasses = {"testing::Test", "UnitTest::Test"};
   O.testRegistrationFunctions = {"Catch::AutoReg::AutoReg", "doctest::detail::regTest",

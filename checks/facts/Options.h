@@ -50,6 +50,13 @@ struct ExtensibleLists {
   /// Calls after which a server serves requests: in main, start-up ends at
   /// the first of them (httplib::Server::listen).
   std::vector<std::string> serverLoopFunctions;
+  /// Calls that run an event loop on the calling thread (io_context::run):
+  /// the callbacks its library runs, and those project code keeps, run
+  /// there, one at a time. They end start-up like a server loop.
+  std::vector<std::string> eventLoopFunctions;
+  /// Namespaces of event-loop libraries: a callable handed to one of their
+  /// functions runs on a thread that runs the loop (boost::asio).
+  std::vector<std::string> eventLoopNamespaces;
   /// Calls that wait for a thread to end: in main, shutdown starts after the
   /// statement that joins the threads it started (std::thread::join).
   std::vector<std::string> joinFunctions;
@@ -94,6 +101,11 @@ inline constexpr ListOption ListOptions[] = {
     {"ServerLoopFunctions", "--server-loop-function",
      "another call after which main serves requests: start-up\nends there (repeatable)",
      &ExtensibleLists::serverLoopFunctions},
+    {"EventLoopFunctions", "--event-loop-function",
+     "another call that runs an event loop on the calling thread\n(repeatable)", &ExtensibleLists::eventLoopFunctions},
+    {"EventLoopNamespaces", "--event-loop-namespace",
+     "another namespace whose functions hand callbacks to an event\nloop (repeatable)",
+     &ExtensibleLists::eventLoopNamespaces},
     {"JoinFunctions", "--join-function", "another call that waits for a thread to end (repeatable)",
      &ExtensibleLists::joinFunctions},
     {"TestBaseClasses", "--test-base", "another test framework base class (repeatable)",
