@@ -54,7 +54,14 @@ template <class R, class... A> struct function<R(A...)> {
   template <class G> function(G) {}
   R operator()(A...) const;
 };
+struct thread {
+  template <class F, class... A> explicit thread(F &&, A &&...) {}
+  void join();
+};
 } // namespace std
+typedef struct { int opaque; } pthread_mutex_t;
+extern "C" int pthread_mutex_lock(pthread_mutex_t *);
+extern "C" int pthread_mutex_unlock(pthread_mutex_t *);
 )";
 
 TUFacts extract(const std::string &Code, const AnalysisOptions &Opts) {

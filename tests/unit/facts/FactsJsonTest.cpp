@@ -20,19 +20,29 @@ auto fields(const SharedVariable &V) {
                   V.isSyncPrimitive, V.syncType, V.isGuarded, V.init, V.classKey);
 }
 auto fields(const Access &A) {
-  return std::tie(A.target, A.what, A.location, A.functionKey, A.functionName, A.sync, A.detail, A.method, A.field);
+  return std::tie(A.target, A.what, A.location, A.functionKey, A.functionName, A.sync, A.detail, A.method, A.field,
+                  A.locks);
 }
 auto fields(const ReturnAlias &R) {
   return std::tie(R.alias, R.target, R.whole);
 }
 auto fields(const Function &F) {
   return std::tie(F.key, F.name, F.isInitializer, F.isEntry, F.memberOf, F.isPublic, F.isCallOperator, F.isStructor,
-                  F.enclosing);
+                  F.enclosing, F.isMain, F.isExternal, F.isVirtual, F.hasBody, F.overrides, F.bodyLocks, F.signature);
 }
 auto fields(const HandlerInstance &H) {
-  return std::tie(H.classKey, H.kind, H.held, H.subject, H.via, H.location, H.entries, H.entryRule);
+  return std::tie(H.classKey, H.kind, H.held, H.subject, H.via, H.location, H.entries, H.entryRule, H.generic,
+                  H.inMain);
 }
 auto fields(const ClassInfo &C) { return std::tie(C.key, C.name, C.location, C.bases); }
+auto fields(const Root &R) {
+  return std::tie(R.kind, R.via, R.entries, R.entryClass, R.starter, R.location, R.inLoop, R.serial, R.onLoop,
+                  R.handedTo);
+}
+auto fields(const MainStep &S) {
+  return std::tie(S.begin, S.end, S.callees, S.serverLoop, S.eventLoop, S.joins, S.registers, S.uses);
+}
+auto fields(const IndirectCall &C) { return C.tie(); }
 auto fields(const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); }
 auto fields(const GuardedCheck &G) {
   return std::tie(G.target, G.kind, G.location, G.functionKey, G.functionName, G.sync, G.regionBegin,
@@ -154,6 +164,55 @@ TUFacts everything() {
   F.functions.push_back(Ctor);
   for (Sync S : Syncs)
     F.edges.push_back(CallEdge{"c:@F@serve#", std::string("callee_") + toString(S), S});
+
+  // The concurrency facts: every lock kind, root kind and main's steps.
+  const LockRef::Kind LockKinds[] = {LockRef::Kind::Variable, LockRef::Kind::ObjectField, LockRef::Kind::ThisField,
+                                     LockRef::Kind::CallResult, LockRef::Kind::Spelled};
+  for (LockRef::Kind K : LockKinds) {
+    LockRef L;
+    L.kind = K;
+    L.key = std::string("lock_") + toString(K);
+    L.field = K == LockRef::Kind::ObjectField || K == LockRef::Kind::ThisField ? "mu_" : "";
+    L.shared = K == LockRef::Kind::Spelled;
+    L.name = "mu";
+    F.accesses.front().locks.push_back(L);
+    F.edges.front().locks.push_back(L);
+  }
+  F.edges.front().onThis = true;
+  Function &Serve = F.functions.front();
+  Serve.isExternal = Serve.isVirtual = Serve.hasBody = true;
+  Serve.overrides = {"c:@S@Base@F@handle#"};
+  Serve.bodyLocks = {F.accesses.front().locks.front()};
+  Serve.signature = "void (int)";
+  F.functions.push_back(function("c:@F@main#@server.cpp"));
+  F.functions.back().isMain = true;
+  const RootKind RootKinds[] = {RootKind::Thread, RootKind::Executor, RootKind::Callback, RootKind::Test};
+  for (RootKind K : RootKinds) {
+    Root R;
+    R.kind = K;
+    R.via = std::string("start_") + toString(K);
+    R.entries = {"c:@F@handle#"};
+    R.entryClass = K == RootKind::Thread ? "c:@S@Worker" : "";
+    R.starter = "c:@F@main#@server.cpp";
+    R.location = at(90, 1 + static_cast<unsigned>(F.roots.size()));
+    R.inLoop = K == RootKind::Thread;
+    R.serial = K == RootKind::Callback;
+    R.onLoop = K == RootKind::Executor;
+    R.handedTo = K == RootKind::Callback ? "c:@F@register#" : "";
+    F.roots.push_back(R);
+  }
+  ProgramMain M;
+  M.function = "c:@F@main#@server.cpp";
+  M.file = MainFile;
+  M.locals = {"c:@S@Server"};
+  MainStep Parse{at(100), at(101), {"c:@F@parse#"}, false, false, false, {}, {}};
+  MainStep Serve2{at(102), at(103), {}, true, true, false, {"c:@server"}, {"c:@server"}};
+  MainStep Join{at(104), at(104), {}, false, false, true, {}, {}};
+  M.steps = {Parse, Serve2, Join};
+  F.programs.push_back(M);
+  F.indirectCalls.push_back(IndirectCall{"c:@F@serve#", "void (int)"});
+  F.handlerInstances.front().generic = true;
+  F.handlerInstances.front().inMain = true;
   return F;
 }
 
@@ -188,6 +247,13 @@ TEST_CASE("TU facts survive a JSON round trip unchanged") {
   checkSame(Out.memberWrites, In.memberWrites);
   checkSame(Out.handlerInstances, In.handlerInstances);
   checkSame(Out.classes, In.classes);
+  checkSame(Out.roots, In.roots);
+  checkSame(Out.indirectCalls, In.indirectCalls);
+  REQUIRE(Out.programs.size() == 1);
+  CHECK(Out.programs[0].function == In.programs[0].function);
+  CHECK(Out.programs[0].file == In.programs[0].file);
+  CHECK(Out.programs[0].locals == In.programs[0].locals);
+  checkSame(Out.programs[0].steps, In.programs[0].steps);
 }
 
 TEST_CASE("the facts JSON carries the format version") {
