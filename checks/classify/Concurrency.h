@@ -108,6 +108,14 @@ private:
   void completeGraph();
   void collectRoots();
   void analyzePrograms();
+  static bool within(const SourceLocation &L, const SourceLocation &Begin, const SourceLocation &End);
+  static void addUnique(std::vector<int> &To, int V);
+  // ConcurrencyPrograms.cpp
+  std::set<std::string> startingFunctions() const;
+  std::vector<int> programRoots(const std::string &MainKey, std::set<std::string> &Universe) const;
+  size_t startupBoundary(const ProgramMain &M, const std::set<std::string> &Starts) const;
+  void analyzeProgram(const ProgramMain &M, const std::set<std::string> &Starts, std::set<std::string> &InSomeProgram);
+  void analyzeLibrary(const std::set<std::string> &InSomeProgram);
   void propagate();
   void countInstances();
   void inheritLocks();

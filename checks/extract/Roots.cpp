@@ -277,9 +277,11 @@ void Roots::handedTo(const Expr *At, const FunctionDecl *Callee, const std::vect
   case Kept::ByTheCall:
     return;
   case Kept::Elsewhere:
+    // A std::function the program's own code keeps: it runs where that
+    // code calls it, on the program's event loop if it has one.
     for (const Expr *A : Args)
       if (Callable C = callableOf(A); !C.empty())
-        add(RootKind::Callback, Name, C, At);
+        add(RootKind::Callback, Name, C, At, "", false, /*OnLoop=*/true);
     return;
   case Kept::Locally:
   case Kept::No:

@@ -1,0 +1,199 @@
+// The programs and the library of the concurrency model (see Concurrency.h):
+// which code each main runs, where its start-up ends and its shutdown
+// begins, and the contexts of the code no program runs.
+#include "classify/Concurrency.h"
+
+#include <algorithm>
+#include <deque>
+
+namespace sharedstate {
+
+namespace {
+bool isLambda(const Function &F) { return !F.enclosing.empty() || F.key.rfind("lambda", 0) == 0; }
+} // namespace
+
+/// Functions from which a root is started, through calls.
+std::set<std::string> ConcurrencyModel::startingFunctions() const {
+  std::set<std::string> Starts;
+  std::deque<std::string> Work;
+  for (const RootInfo &R : Roots)
+    if (R.kind != RootKind::Test && !R.starter.empty())
+      Work.push_back(R.starter);
+  while (!Work.empty()) {
+    std::string K = std::move(Work.front());
+    Work.pop_front();
+    if (!Starts.insert(K).second)
+      continue;
+    if (auto It = Callers.find(K); It != Callers.end())
+      Work.insert(Work.end(), It->second.begin(), It->second.end());
+  }
+  return Starts;
+}
+
+/// What a program runs (main, what it calls, the roots it starts and what
+/// they call, to a fixed point) into Universe; returns those roots.
+std::vector<int> ConcurrencyModel::programRoots(const std::string &MainKey, std::set<std::string> &Universe) const {
+  std::deque<std::string> Work{MainKey};
+  std::vector<int> Out;
+  for (bool Grew = true; Grew;) {
+    Grew = false;
+    while (!Work.empty()) {
+      std::string K = std::move(Work.front());
+      Work.pop_front();
+      if (!Universe.insert(K).second)
+        continue;
+      if (auto It = Callees.find(K); It != Callees.end())
+        Work.insert(Work.end(), It->second.begin(), It->second.end());
+    }
+    for (int R = 0; R < static_cast<int>(Roots.size()); ++R)
+      if (Roots[R].kind != RootKind::Test && Universe.count(Roots[R].starter) &&
+          std::find(Out.begin(), Out.end(), R) == Out.end()) {
+        Out.push_back(R);
+        Work.insert(Work.end(), Roots[R].entries.begin(), Roots[R].entries.end());
+        Grew = true;
+      }
+  }
+  return Out;
+}
+
+/// The first of main's statements that can start concurrency: it starts a
+/// root, calls a function that starts one, enters a server loop, or calls a
+/// member function of an object an earlier statement gave a callback to.
+/// Steps.size() when none does.
+size_t ConcurrencyModel::startupBoundary(const ProgramMain &M, const std::set<std::string> &Starts) const {
+  std::set<std::string> Registered;
+  for (size_t I = 0; I < M.steps.size(); ++I) {
+    const MainStep &S = M.steps[I];
+    bool StartsHere = S.serverLoop;
+    for (const RootInfo &R : Roots)
+      StartsHere = StartsHere || (R.starter == M.function && within(R.location, S.begin, S.end));
+    for (const std::string &C : S.callees)
+      StartsHere = StartsHere || Starts.count(C);
+    for (const std::string &U : S.uses)
+      StartsHere = StartsHere || Registered.count(U);
+    if (StartsHere)
+      return I;
+    Registered.insert(S.registers.begin(), S.registers.end());
+  }
+  return M.steps.size();
+}
+
+void ConcurrencyModel::analyzePrograms() {
+  const std::set<std::string> Starts = startingFunctions();
+  std::set<std::string> InSomeProgram;
+  for (const auto &[MainKey, M] : P.programs)
+    analyzeProgram(M, Starts, InSomeProgram);
+  analyzeLibrary(InSomeProgram);
+}
+
+void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::string> &Starts,
+                                      std::set<std::string> &InSomeProgram) {
+  const std::string &MainKey = M.function;
+  const int Program = static_cast<int>(Programs.size());
+  Programs.push_back(MainKey);
+  std::set<std::string> Universe;
+  const std::vector<int> ProgramRoots = programRoots(MainKey, Universe);
+  InSomeProgram.insert(Universe.begin(), Universe.end());
+
+  const std::vector<MainStep> &Steps = M.steps;
+  size_t Boundary = startupBoundary(M, Starts);
+  // One event loop: main runs it on its own thread, and every root is a
+  // callback of it (or kept by project code, which runs there): the
+  // callbacks run one at a time, inside main's call. No thread at all.
+  const bool RunsLoop = std::any_of(Steps.begin(), Steps.end(), [](const MainStep &S) { return S.eventLoop; });
+  const bool OneLoop = RunsLoop && std::all_of(ProgramRoots.begin(), ProgramRoots.end(), [&](int R) {
+                         return !Roots[R].handler && Roots[R].onLoop;
+                       });
+  const bool Concurrent = !ProgramRoots.empty() && !OneLoop;
+  if (Concurrent && Boundary == Steps.size())
+    Boundary = 0; // roots started where main's statements do not show it
+  // Shutdown: after the last join, when main started every thread there is.
+  size_t Shutdown = Steps.size();
+  const bool OnlyMainThreads = Concurrent && std::all_of(ProgramRoots.begin(), ProgramRoots.end(), [&](int R) {
+                                 return Roots[R].kind == RootKind::Thread && Roots[R].starter == MainKey;
+                               });
+  if (OnlyMainThreads)
+    for (size_t I = Steps.size(); I-- > Boundary + 1;)
+      if (Steps[I].joins) {
+        Shutdown = I + 1;
+        break;
+      }
+  if (!Concurrent)
+    SingleThreadedPrograms.insert(Program);
+
+  const int StartupCtx = addContext({Context::Kind::Startup, Program, -1});
+  const int RuntimeCtx = addContext({Context::Kind::Runtime, Program, -1});
+  const int ShutdownCtx = addContext({Context::Kind::Shutdown, Program, -1});
+  std::vector<std::string> StartupEntries, RuntimeEntries, ShutdownEntries;
+  std::vector<Step> &MainSteps = MainContexts[MainKey];
+  for (size_t I = 0; I < Steps.size(); ++I) {
+    // A program that never starts a thread has no start-up: all of it is
+    // run time, on the one thread there is.
+    int Ctx = !Concurrent || (I >= Boundary && I < Shutdown) ? RuntimeCtx
+              : I < Boundary                                 ? StartupCtx
+                                                             : ShutdownCtx;
+    MainSteps.push_back({Steps[I].begin, Steps[I].end, Ctx});
+    std::vector<std::string> &To =
+        Ctx == StartupCtx ? StartupEntries : Ctx == ShutdownCtx ? ShutdownEntries : RuntimeEntries;
+    To.insert(To.end(), Steps[I].callees.begin(), Steps[I].callees.end());
+    addUnique(FunctionContexts[MainKey], Ctx);
+  }
+  if (Concurrent && Boundary < Steps.size())
+    StartupEnds[MainKey] = Steps[Boundary].begin;
+  reach(StartupCtx, StartupEntries);
+  reach(RuntimeCtx, RuntimeEntries);
+  reach(ShutdownCtx, ShutdownEntries);
+  for (int R : ProgramRoots)
+    reach(OneLoop ? RuntimeCtx : addContext({Context::Kind::Root, Program, R}), Roots[R].entries);
+}
+
+/// The library: code no program runs. Its API may be called from anywhere;
+/// its tests run one after another; and the roots its code starts.
+void ConcurrencyModel::analyzeLibrary(const std::set<std::string> &InSomeProgram) {
+  std::vector<std::string> Api, Tests;
+  for (const auto &[K, F] : P.functions) {
+    if (F.isEntry && !CalledIndirectly.count(K)) {
+      Api.push_back(K); // its address escapes to code the scan cannot see
+      continue;
+    }
+    if (InSomeProgram.count(K) || F.isMain || F.isInitializer || Graph.initialization.count(K) || isLambda(F))
+      continue;
+    bool Called = Callers.count(K) && !Callers.at(K).empty();
+    if (!Called && (F.isExternal || F.isVirtual))
+      Api.push_back(K);
+  }
+  for (const RootInfo &R : Roots)
+    if (R.kind == RootKind::Test)
+      Tests.insert(Tests.end(), R.entries.begin(), R.entries.end());
+  const int ApiCtx = addContext({Context::Kind::Api, -1, -1});
+  const int TestsCtx = addContext({Context::Kind::Tests, -1, -1});
+  reach(ApiCtx, Api);
+  reach(TestsCtx, Tests);
+  // An external function whose only callers are itself, or dead code, is
+  // still API: a recursion does not call itself into existence.
+  Api.clear();
+  for (const auto &[K, F] : P.functions)
+    if ((F.isExternal || F.isVirtual) && !F.isMain && !F.isInitializer && !isLambda(F) &&
+        !Graph.initialization.count(K) && !InSomeProgram.count(K) && contextsOf(K).empty())
+      Api.push_back(K);
+  reach(ApiCtx, Api);
+  // Roots the library's code starts, until no more are found.
+  std::set<int> Started;
+  for (bool Grew = true; Grew;) {
+    Grew = false;
+    for (int R = 0; R < static_cast<int>(Roots.size()); ++R) {
+      if (Roots[R].kind == RootKind::Test || Started.count(R))
+        continue;
+      auto It = FunctionContexts.find(Roots[R].starter);
+      bool InLibrary = It != FunctionContexts.end() && std::any_of(It->second.begin(), It->second.end(),
+                                                                   [&](int C) { return Contexts[C].program < 0; });
+      if (!InLibrary)
+        continue;
+      Started.insert(R);
+      reach(addContext({Context::Kind::Root, -1, R}), Roots[R].entries);
+      Grew = true;
+    }
+  }
+}
+
+} // namespace sharedstate
