@@ -148,7 +148,9 @@ void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::
 }
 
 /// The library: code no program runs. Its API may be called from anywhere;
-/// its tests run one after another; and the roots its code starts.
+/// its tests run one after another; and the roots its code starts. A
+/// function only test TUs define (a test helper, a test-support header's
+/// inline code) is not API: tests call it, one after another.
 void ConcurrencyModel::analyzeLibrary(const std::set<std::string> &InSomeProgram) {
   std::vector<std::string> Api, Tests;
   for (const auto &[K, F] : P.functions) {
@@ -159,7 +161,7 @@ void ConcurrencyModel::analyzeLibrary(const std::set<std::string> &InSomeProgram
     if (InSomeProgram.count(K) || F.isMain || F.isInitializer || Graph.initialization.count(K) || isLambda(F))
       continue;
     bool Called = Callers.count(K) && !Callers.at(K).empty();
-    if (!Called && (F.isExternal || F.isVirtual))
+    if (!Called && (F.isExternal || F.isVirtual) && !P.testOnly(K))
       Api.push_back(K);
   }
   for (const RootInfo &R : Roots)
@@ -174,7 +176,7 @@ void ConcurrencyModel::analyzeLibrary(const std::set<std::string> &InSomeProgram
   Api.clear();
   for (const auto &[K, F] : P.functions)
     if ((F.isExternal || F.isVirtual) && !F.isMain && !F.isInitializer && !isLambda(F) &&
-        !Graph.initialization.count(K) && !InSomeProgram.count(K) && contextsOf(K).empty())
+        !Graph.initialization.count(K) && !InSomeProgram.count(K) && contextsOf(K).empty() && !P.testOnly(K))
       Api.push_back(K);
   reach(ApiCtx, Api);
   // Roots the library's code starts, until no more are found.

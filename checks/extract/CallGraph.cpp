@@ -86,11 +86,12 @@ void CallGraph::addEdge(const FunctionDecl *Callee, bool OnThis) {
   Edges.insert({C.key, TU.ids.functionKey(Callee), H.sync(), std::move(H.locks), OnThis});
 }
 
-void CallGraph::addEdgeTo(const std::string &Callee) {
+void CallGraph::addEdgeTo(const std::string &Callee, bool Once) {
   size_t I = TU.stack.top();
   Context C = contextAt(I);
   Held H = TU.locks.heldAt(I);
-  Edges.insert({C.key, Callee, H.sync(), std::move(H.locks), false});
+  const Sync S = H.anyExclusive() || !Once ? H.sync() : Sync::Once;
+  Edges.insert({C.key, Callee, S, std::move(H.locks), false});
 }
 
 void CallGraph::visitFunctionDecl(const FunctionDecl *FD) {

@@ -53,7 +53,8 @@ public:
   void addEdge(const clang::FunctionDecl *Callee, bool OnThis = false);
   /// The node being visited runs the function keyed Callee (a lambda given
   /// to std::sort, say).
-  void addEdgeTo(const std::string &Callee);
+  /// Once: the call runs inside a call_once-like function (its callable).
+  void addEdgeTo(const std::string &Callee, bool Once = false);
 
   void visitFunctionDecl(const clang::FunctionDecl *FD);
   /// A function named other than as a callee or a call's argument (which

@@ -327,7 +327,7 @@ bool Locks::isOnceCall(const Stmt *S) {
   if (!C)
     return false;
   const FunctionDecl *F = C->getDirectCallee();
-  return F && TU.listed.has(TU.options.onceFunctions, F->getQualifiedNameAsString());
+  return F && TU.listed.has(TU.options.onceFunctions, TU.listed.listName(F));
 }
 
 Held Locks::heldAt(size_t I) {

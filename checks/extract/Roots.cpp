@@ -194,6 +194,13 @@ void Roots::visitCall(const CallExpr *E, const FunctionDecl *Callee) {
                                ? TU.listed.listName(Callee)
                                : std::string();
   const AnalysisOptions &Opts = TU.options;
+  // call_once(flag, InitPool): the function runs inside the call, once.
+  if (TU.listed.has(Opts.onceFunctions, Name)) {
+    for (const Callable &C : callablesIn(Args, /*Deep=*/false))
+      for (const std::string &Entry : C.entries)
+        TU.calls.addEdgeTo(Entry, /*Once=*/true);
+    return;
+  }
   if (TU.listed.has(Opts.testRegistrationFunctions, Name)) {
     for (const Callable &C : callablesIn(Args, /*Deep=*/true))
       add(RootKind::Test, Name, C, E);

@@ -50,7 +50,11 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
     if (!Inserted)
       mergeVariable(It->second, V);
   }
+  const bool TestTU =
+      std::any_of(TU.roots.begin(), TU.roots.end(), [](const Root &R) { return R.kind == RootKind::Test; });
   for (const Function &F : TU.functions) {
+    if (F.hasBody)
+      (TestTU ? P.definedInTests : P.definedElsewhere).insert(F.key);
     auto [It, Inserted] = P.functions.emplace(F.key, F);
     if (!Inserted) {
       Function &Into = It->second;

@@ -29,6 +29,12 @@ struct ProgramFacts {
   std::vector<Root> roots;
   std::map<std::string, ProgramMain> programs; ///< by main's key
   std::vector<IndirectCall> indirectCalls;
+  /// Functions defined (with a body) in a TU that has test bodies, and in
+  /// one that has none: a function only test TUs define is test code.
+  std::set<std::string> definedInTests, definedElsewhere;
+  bool testOnly(const std::string &Function) const {
+    return definedInTests.count(Function) && !definedElsewhere.count(Function);
+  }
 };
 
 /// Adds one TU's facts. Order-independent: merging the same TUs in any order
