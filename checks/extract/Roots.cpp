@@ -250,8 +250,9 @@ void Roots::visitConstruct(const CXXConstructExpr *E) {
 /// when it is a call's argument, that call decides.
 Roots::Kept Roots::keptByStdFunction(const FunctionDecl *Callee) {
   const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
-  if (!MD || !isStdFunctionType(TU.ast.getRecordType(MD->getParent())) ||
-      !(isa<CXXConstructorDecl>(MD) || MD->getOverloadedOperator() == OO_Equal))
+  if (!MD || !isStdFunctionType(TU.ast.getRecordType(MD->getParent())))
+    return Kept::No;
+  if (!isa<CXXConstructorDecl>(MD) && MD->getOverloadedOperator() != OO_Equal)
     return Kept::No;
   const Ancestors &Stack = TU.stack;
   for (size_t I = Stack.top(); I > 0; --I) {
