@@ -308,7 +308,9 @@ void Roots::handedTo(const Expr *At, const FunctionDecl *Callee, const std::vect
     }
     const bool Library = TU.ids.inSystemHeader(Callee->getLocation());
     const bool Kept = Serial || TU.listed.keepsCallable(Callee, I);
-    const bool OnLoop = (Kept && !Library) || inEventLoopLibrary(Name);
+    // Given to project code (kept or run inside it), or to the event loop's
+    // library: where the program's event loop runs, it runs.
+    const bool OnLoop = !Library || inEventLoopLibrary(Name);
     // A project function given a callable: if the program defines it, the
     // callable runs inside its body; classification decides.
     add(RootKind::Callback, Name, C, At, Library || Kept ? std::string() : TU.ids.functionKey(Callee), Serial,
