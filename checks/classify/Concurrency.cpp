@@ -369,7 +369,7 @@ std::string ConcurrencyModel::describe(int C, const std::string &) const {
     break;
   }
   const RootInfo &R = Roots[X.root];
-  const std::string At = " at " + shortWhere(R.location);
+  std::string At = " at " + shortWhere(R.location);
   if (R.handler)
     return "request handlers of '" + R.via + "'" + At;
   switch (R.kind) {

@@ -6,10 +6,11 @@
 namespace sharedstate {
 
 std::vector<LockRef> locksOf(const AccessOn &A, const ConcurrencyModel &Model) {
+  const std::vector<LockRef> &Inherited = Model.inheritedLocks(A.access->functionKey);
   std::vector<LockRef> Out;
+  Out.reserve(A.locks.size() + Inherited.size());
   for (const LockRef &L : A.locks)
     Out.push_back(Model.resolved(L));
-  const std::vector<LockRef> &Inherited = Model.inheritedLocks(A.access->functionKey);
   Out.insert(Out.end(), Inherited.begin(), Inherited.end());
   return Out;
 }

@@ -69,12 +69,13 @@ bool isStdFunction(const FunctionDecl *F, std::initializer_list<llvm::StringRef>
   return false;
 }
 
-bool isStdFunctionType(QualType T) {
-  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+bool isStdFunctionClass(const CXXRecordDecl *RD) {
   return RD && RD->isInStdNamespace() && RD->getDeclName().isIdentifier() &&
          (RD->getName() == "function" || RD->getName() == "move_only_function" ||
           RD->getName() == "copyable_function");
 }
+
+bool isStdFunctionType(QualType T) { return isStdFunctionClass(T.getNonReferenceType()->getAsCXXRecordDecl()); }
 
 bool isForwardingReference(const FunctionDecl *F, unsigned Param) {
   const FunctionTemplateDecl *Primary = F ? F->getPrimaryTemplate() : nullptr;

@@ -35,6 +35,8 @@ bool isAssignmentOperator(clang::OverloadedOperatorKind K);
 bool isStdFunction(const clang::FunctionDecl *F, std::initializer_list<llvm::StringRef> Names);
 /// std::function and its C++23 siblings.
 bool isStdFunctionType(clang::QualType T);
+/// The class std::function (or move_only_function, copyable_function) itself.
+bool isStdFunctionClass(const clang::CXXRecordDecl *RD);
 
 /// Parameter Param of F is a forwarding reference (template T&&, also in a
 /// trailing pack): whether it writes depends on the callee's body.

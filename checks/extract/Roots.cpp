@@ -250,7 +250,8 @@ void Roots::visitConstruct(const CXXConstructExpr *E) {
 /// when it is a call's argument, that call decides.
 Roots::Kept Roots::keptByStdFunction(const FunctionDecl *Callee) {
   const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
-  if (!MD || !isStdFunctionType(TU.ast.getRecordType(MD->getParent())))
+  // The class itself, not its type: ASTContext::getRecordType is gone in LLVM 22.
+  if (!MD || !isStdFunctionClass(MD->getParent()))
     return Kept::No;
   if (!isa<CXXConstructorDecl>(MD) && MD->getOverloadedOperator() != OO_Equal)
     return Kept::No;

@@ -69,7 +69,7 @@ TEST_CASE("main's statements say where threads start and which objects main owns
   REQUIRE(M.locals.size() == 1);
   CHECK(M.locals[0].find("Server") != std::string::npos);
   // main's key is its TU's own: two programs' mains never merge.
-  CHECK(function(F, "main").key.find("@") != std::string::npos);
+  CHECK(function(F, "main").key.find('@') != std::string::npos);
   CHECK(function(F, "main").isMain);
 }
 
