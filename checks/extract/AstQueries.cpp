@@ -5,6 +5,7 @@
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/DeclTemplate.h>
 #include <clang/AST/Expr.h>
+#include <clang/AST/ExprCXX.h>
 
 #include <algorithm>
 
@@ -67,6 +68,27 @@ bool isStdFunction(const FunctionDecl *F, std::initializer_list<llvm::StringRef>
     if (F->getName() == N)
       return true;
   return false;
+}
+
+const Expr *unwrapValue(const Expr *A, std::initializer_list<llvm::StringRef> Through) {
+  for (;;) {
+    A = A->IgnoreParenImpCasts();
+    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(A))
+      A = M->getSubExpr();
+    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(A))
+      A = B->getSubExpr();
+    else if (const auto *C = dyn_cast<ExprWithCleanups>(A))
+      A = C->getSubExpr();
+    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(A))
+      A = F->getSubExpr();
+    else if (const auto *C = dyn_cast<CXXConstructExpr>(A); C && C->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(C))
+      A = C->getArg(0);
+    else if (const auto *Call = dyn_cast<CallExpr>(A);
+             Call && Call->getNumArgs() == 1 && isStdFunction(Call->getDirectCallee(), Through))
+      A = Call->getArg(0);
+    else
+      return A;
+  }
 }
 
 bool isStdFunctionClass(const CXXRecordDecl *RD) {

@@ -33,6 +33,10 @@ bool isAssignmentOperator(clang::OverloadedOperatorKind K);
 
 /// F is std::<one of Names>.
 bool isStdFunction(const clang::FunctionDecl *F, std::initializer_list<llvm::StringRef> Names);
+/// A value through implicit conversions, temporaries, functional casts,
+/// one-argument constructors (into std::function, shared_ptr<Base>, a
+/// copy) and calls of the std:: functions named in Through (std::move).
+const clang::Expr *unwrapValue(const clang::Expr *A, std::initializer_list<llvm::StringRef> Through);
 /// std::function and its C++23 siblings.
 bool isStdFunctionType(clang::QualType T);
 /// The class std::function (or move_only_function, copyable_function) itself.

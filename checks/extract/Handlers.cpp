@@ -39,27 +39,9 @@ std::string spelled(const Expr *E) {
   return "an object";
 }
 
-/// Through the conversions into std::function, temporaries and std::move.
-const Expr *registeredValue(const Expr *A) {
-  for (;;) {
-    A = A->IgnoreParenImpCasts();
-    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(A))
-      A = M->getSubExpr();
-    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(A))
-      A = B->getSubExpr();
-    else if (const auto *C = dyn_cast<ExprWithCleanups>(A))
-      A = C->getSubExpr();
-    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(A))
-      A = F->getSubExpr();
-    else if (const auto *C = dyn_cast<CXXConstructExpr>(A); C && C->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(C))
-      A = C->getArg(0); // into std::function, shared_ptr<Base>, or a copy
-    else if (const auto *Call = dyn_cast<CallExpr>(A);
-             Call && Call->getNumArgs() == 1 && isStdFunction(Call->getDirectCallee(), {"move", "forward"}))
-      A = Call->getArg(0);
-    else
-      return A;
-  }
-}
+/// Through the conversions into std::function, temporaries and std::move
+/// (std::ref is what registeredIn looks for, so it stays).
+const Expr *registeredValue(const Expr *A) { return unwrapValue(A, {"move", "forward"}); }
 
 } // namespace
 

@@ -20,26 +20,7 @@ namespace {
 
 /// Through implicit conversions, temporaries, std::move and the conversion
 /// into std::function (or any one-argument constructor of a wrapper).
-const Expr *unwrap(const Expr *A) {
-  for (;;) {
-    A = A->IgnoreParenImpCasts();
-    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(A))
-      A = M->getSubExpr();
-    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(A))
-      A = B->getSubExpr();
-    else if (const auto *C = dyn_cast<ExprWithCleanups>(A))
-      A = C->getSubExpr();
-    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(A))
-      A = F->getSubExpr();
-    else if (const auto *C = dyn_cast<CXXConstructExpr>(A); C && C->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(C))
-      A = C->getArg(0);
-    else if (const auto *Call = dyn_cast<CallExpr>(A);
-             Call && Call->getNumArgs() == 1 && isStdFunction(Call->getDirectCallee(), {"move", "forward", "ref", "cref"}))
-      A = Call->getArg(0);
-    else
-      return A;
-  }
-}
+const Expr *unwrap(const Expr *A) { return unwrapValue(A, {"move", "forward", "ref", "cref"}); }
 
 /// The explicit arguments of a call (not the object of a member operator).
 std::vector<const Expr *> argumentsOf(const CallExpr *E, const FunctionDecl *Callee) {
