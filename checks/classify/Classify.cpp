@@ -10,7 +10,7 @@ namespace sharedstate {
 
 ProgramAnalysis::ProgramAnalysis(const ProgramFacts &P)
     : program(P), graph(analyzeCallGraph(P)), aliases(indexAliases(P)), concurrency(P, graph, aliases),
-      methods(P), accesses(resolveAccesses(P, graph, aliases, concurrency, methods)) {}
+      summaries(P), accesses(resolveAccesses(P, graph, aliases, concurrency, summaries)) {}
 
 namespace {
 using Rule = std::vector<Finding> (*)(const ProgramAnalysis &);

@@ -59,6 +59,54 @@ void ConcurrencyModel::completeGraph() {
         Edge(C.caller, K);
         CalledIndirectly.insert(K);
       }
+  completeSpecialMembers(Edge);
+}
+
+namespace {
+bool isDestructor(const Function &F) {
+  size_t Colons = F.name.rfind("::");
+  return F.name.compare(Colons == std::string::npos ? 0 : Colons + 2, 1, "~") == 0;
+}
+bool isAssignment(const Function &F) {
+  const std::string Op = "::operator=";
+  return F.name.size() > Op.size() && F.name.compare(F.name.size() - Op.size(), Op.size(), Op) == 0;
+}
+} // namespace
+
+/// Copies, moves, assignments and destructors run where objects of their
+/// class are made and handled, mostly without a call the scan sees (inside
+/// a standard container, at the end of a scope). One that nothing visibly
+/// calls runs where a constructor of its class, or of a class derived from
+/// it, is called.
+template <typename EdgeFn> void ConcurrencyModel::completeSpecialMembers(EdgeFn &Edge) {
+  std::map<std::string, std::vector<std::string>> Makers; // class -> callers of its constructors
+  for (const auto &[K, F] : P.functions) {
+    if (!F.isStructor || F.memberOf.empty() || isDestructor(F))
+      continue;
+    auto It = Callers.find(K);
+    if (It == Callers.end())
+      continue;
+    std::vector<std::string> Classes{F.memberOf};
+    if (auto C = P.classes.find(F.memberOf); C != P.classes.end())
+      Classes.insert(Classes.end(), C->second.bases.begin(), C->second.bases.end());
+    for (const std::string &C : Classes)
+      Makers[C].insert(Makers[C].end(), It->second.begin(), It->second.end());
+  }
+  for (auto &[Class, Ms] : Makers) {
+    std::sort(Ms.begin(), Ms.end());
+    Ms.erase(std::unique(Ms.begin(), Ms.end()), Ms.end());
+  }
+  std::vector<std::pair<std::string, std::string>> Added;
+  for (const auto &[K, F] : P.functions) {
+    if (F.memberOf.empty() || !(F.isStructor || isAssignment(F)) || Callers.count(K))
+      continue;
+    if (auto It = Makers.find(F.memberOf); It != Makers.end())
+      for (const std::string &M : It->second)
+        if (M != K)
+          Added.emplace_back(M, K);
+  }
+  for (const auto &[From, To] : Added)
+    Edge(From, To);
 }
 
 /// The roots of the facts, resolved: a callable handed to a function the

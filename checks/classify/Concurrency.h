@@ -106,6 +106,7 @@ public:
 private:
   struct MainSteps;
   void completeGraph();
+  template <typename EdgeFn> void completeSpecialMembers(EdgeFn &Edge);
   void collectRoots();
   void analyzePrograms();
   static bool within(const SourceLocation &L, const SourceLocation &Begin, const SourceLocation &End);

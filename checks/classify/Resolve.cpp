@@ -43,7 +43,7 @@ bool isWrite(AccessWhat W) {
 }
 
 ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases,
-                                 const ConcurrencyModel &Model, const MethodSummaries &Methods) {
+                                 const ConcurrencyModel &Model, const Summaries &Methods) {
   ResolvedAccesses Out;
   for (const Access &A : P.accesses) {
     if (Model.isDead(A))
@@ -55,6 +55,19 @@ ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Gr
       E.what = (A.what == AccessWhat::Reassign && !R.whole) ? AccessWhat::Mutate : A.what;
       if (Method && !Methods.writesThis(A.method))
         E.what = AccessWhat::Read;
+      E.detail = A.detail;
+      if (!A.passedTo.empty() && isWrite(E.what))
+        switch (Methods.paramUse(A.passedTo, A.passedIndex)) {
+        case ParamUse::Reads:
+          E.what = AccessWhat::Read;
+          break;
+        case ParamUse::Keeps:
+          E.what = AccessWhat::Escape;
+          E.detail += ", which keeps it";
+          break;
+        case ParamUse::Writes:
+          break;
+        }
       std::vector<LockRef> Locks = A.locks;
       for (const std::string &Field : SelfLocks) {
         LockRef L;
@@ -73,7 +86,6 @@ ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Gr
         if (It != Graph.protectedBy.end())
           E.sync = It->second;
       }
-      E.detail = A.detail;
       if (isWrite(E.what))
         Out.writesByVariable[R.varKey].push_back({&A, E, Locks});
       Out.byVariable[R.varKey].push_back({&A, std::move(E), std::move(Locks)});

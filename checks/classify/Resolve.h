@@ -45,7 +45,7 @@ struct AccessOn {
 };
 
 class ConcurrencyModel;
-class MethodSummaries;
+class Summaries;
 
 /// Every access as evidence on the variables it reaches: phase from the
 /// concurrency model, synchronization from the access or inherited from
@@ -53,12 +53,14 @@ class MethodSummaries;
 /// variable. Accesses in dead code (nothing calls it, nothing outside can)
 /// are left out. A non-const call of a project method that writes nothing
 /// of its object is a read; one of a method that holds the object's own
-/// mutex throughout holds that mutex of the variable (Summaries.h).
+/// mutex throughout holds that mutex of the variable; an object handed to a
+/// project function that only reads through the parameter is read, and one
+/// it only stores escapes (Summaries.h).
 struct ResolvedAccesses {
   std::map<std::string, std::vector<AccessOn>> byVariable; ///< every access, reads included
   std::map<std::string, std::vector<AccessOn>> writesByVariable;
 };
 ResolvedAccesses resolveAccesses(const ProgramFacts &, const CallGraphFacts &, const AliasIndex &,
-                                 const ConcurrencyModel &, const MethodSummaries &);
+                                 const ConcurrencyModel &, const Summaries &);
 
 } // namespace sharedstate

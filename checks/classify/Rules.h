@@ -25,7 +25,7 @@ struct ProgramAnalysis {
   CallGraphFacts graph;
   AliasIndex aliases;
   ConcurrencyModel concurrency;
-  MethodSummaries methods;
+  Summaries summaries;
   ResolvedAccesses accesses;
 };
 

@@ -43,6 +43,11 @@ Function &CallGraph::function(const FunctionDecl *FD) {
   return It->second;
 }
 
+Function *CallGraph::known(const std::string &Key) {
+  auto It = Functions.find(Key);
+  return It == Functions.end() ? nullptr : &It->second;
+}
+
 Context CallGraph::contextAt(size_t I) {
   const Ancestors &Stack = TU.stack;
   for (size_t J = I + 1; J-- > 0;) {

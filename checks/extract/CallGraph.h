@@ -44,6 +44,8 @@ public:
 
   /// The facts entry of FD, created on first use.
   Function &function(const clang::FunctionDecl *FD);
+  /// The facts entry keyed Key, if there is one yet.
+  Function *known(const std::string &Key);
 
   /// The innermost function, lambda or static initializer around the node
   /// at stack index I.

@@ -11,6 +11,8 @@
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/StmtCXX.h>
 
+#include <algorithm>
+
 namespace sharedstate::extract {
 
 using namespace clang;
@@ -29,6 +31,12 @@ bool isSharingPointer(QualType T) {
          (RD->getName() == "shared_ptr" || RD->getName() == "weak_ptr");
 }
 
+template <typename T> void addSorted(std::vector<T> &To, T V) {
+  auto It = std::lower_bound(To.begin(), To.end(), V);
+  if (It == To.end() || !(*It == V))
+    To.insert(It, std::move(V));
+}
+
 } // namespace
 
 Use writeAt(AccessWhat W, size_t Frame, std::string Detail, Sync S) {
@@ -45,11 +53,15 @@ Use writeAt(AccessWhat W, size_t Frame, std::string Detail, Sync S) {
 
 void Mutation::visitDeclRef(const DeclRefExpr *E) {
   if (const auto *P = dyn_cast<ParmVarDecl>(E->getDecl())) {
+    const auto *F = dyn_cast_or_null<FunctionDecl>(P->getDeclContext());
+    if (!F)
+      return;
     // A forwarding reference bound to an lvalue: writes through it are
     // writes to whatever the call sites passed (see argument()).
-    if (const auto *F = dyn_cast_or_null<FunctionDecl>(P->getDeclContext());
-        F && isMutableReference(P->getType()) && isForwardingReference(F, P->getFunctionScopeIndex()))
+    if (isMutableReference(P->getType()) && isForwardingReference(F, P->getFunctionScopeIndex()))
       follow({AccessTarget::parameter(TU.ids.functionKey(F), P->getFunctionScopeIndex()), ""}, State::Object, true);
+    else
+      followParameter(F, P);
     return;
   }
   if (const auto *V = dyn_cast<VarDecl>(E->getDecl())) {
@@ -95,6 +107,35 @@ void Mutation::followShared(const VarDecl *V) {
   follow({AccessTarget::variable(TU.variables.note(V)), ""}, State::Object, true, Reads);
 }
 
+void Mutation::followParameter(const FunctionDecl *F, const ParmVarDecl *P) {
+  QualType T = P->getType();
+  const bool Reference = isMutableLValueRef(T);
+  if ((!Reference && !isPointerToMutable(T)) || TU.ids.inSystemHeader(F->getLocation()))
+    return;
+  TU.calls.function(F); // the summary lands on its facts entry
+  Subject S{AccessTarget::parameter(TU.ids.functionKey(F), P->getFunctionScopeIndex()), "", /*summary=*/true};
+  // A pointer parameter is a local holding a pointer into the object:
+  // writing through it writes the object, reassigning it does not.
+  Use U = walk(S, Reference ? State::Object : State::PointerLocal, true, TU.stack.top());
+  if (U.isWrite)
+    recordParamEffect(S, U);
+}
+
+void Mutation::recordParamEffect(const Subject &S, const Use &U) {
+  if (TU.stack.inUnevaluatedContext(U.frame))
+    return;
+  Function *F = TU.calls.known(S.target.key);
+  if (!F)
+    return;
+  const unsigned Param = S.target.index;
+  if (!U.passedTo.empty()) {
+    if (U.passedTo != S.target.key || U.passedIndex != Param)
+      addSorted(F->paramPasses, ParamPass{Param, U.passedTo, U.passedIndex});
+    return;
+  }
+  addSorted(F->paramEffects, ParamEffect{Param, U.what != AccessWhat::Escape});
+}
+
 /// A data member of `this` is mentioned: follow it like a shared variable.
 /// Constructors and destructors run once per object, so what they write is
 /// initialization; mutexes and atomics synchronize themselves; a reference
@@ -131,6 +172,8 @@ void Mutation::addAccess(Access A) {
 }
 
 void Mutation::recordWrite(const Subject &S, const Use &U, size_t MentionIndex) {
+  if (S.summary)
+    return recordParamEffect(S, U);
   if (TU.stack.inUnevaluatedContext(U.frame))
     return;
   Context C = TU.calls.contextAt(MentionIndex);
@@ -151,6 +194,8 @@ void Mutation::recordWrite(const Subject &S, const Use &U, size_t MentionIndex) 
   if (SharedOnly)
     A.detail += A.detail.empty() ? "only a shared (reader) lock is held" : ", only a shared (reader) lock is held";
   A.method = U.method;
+  A.passedTo = U.passedTo;
+  A.passedIndex = U.passedIndex;
   if (S.isField()) {
     A.field = S.field;
     MemberWrites.push_back(std::move(A));
@@ -160,7 +205,7 @@ void Mutation::recordWrite(const Subject &S, const Use &U, size_t MentionIndex) 
 }
 
 void Mutation::recordRead(const Subject &S, size_t MentionIndex) {
-  if (S.isField() || TU.stack.inUnevaluatedContext(MentionIndex))
+  if (S.isField() || S.summary || TU.stack.inUnevaluatedContext(MentionIndex))
     return;
   Context C = TU.calls.contextAt(MentionIndex);
   Held H = TU.locks.heldAt(MentionIndex);
@@ -275,6 +320,19 @@ std::optional<Use> Mutation::stepInitializer(Walk &W, const Decl *D, const Expr 
   }
   if (isa<FieldDecl>(D) && W.st == State::Pointer)
     return writeAt(AccessWhat::Escape, I, "stored in a member initializer");
+  // A constructor's member initializer: a pointer stored in a member, or a
+  // reference member bound to the object, is kept by the new object.
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(D))
+    for (const CXXCtorInitializer *Init : Ctor->inits()) {
+      const FieldDecl *Member = Init->getMember();
+      if (!Member || !Init->getInit() || ignoreTransparent(Init->getInit()) != ignoreTransparent(Cur))
+        continue;
+      QualType MT = Member->getType();
+      if ((W.st == State::Pointer && (isPointerToMutable(MT) || isPointerLikeClass(MT))) ||
+          (W.st == State::Object && isMutableLValueRef(MT)))
+        return writeAt(AccessWhat::Escape, I, "stored in member '" + Member->getNameAsString() + "'");
+      break;
+    }
   return Use();
 }
 
@@ -432,8 +490,11 @@ std::optional<Use> Mutation::stepStatement(Walk &W, const Stmt *PS, const Expr *
     if (!C.function || W.subject.isField())
       return Use(); // a member's accessor: calls through it are the caller's business
     QualType RT = C.function->getReturnType();
-    if ((W.st == State::Object && isMutableLValueRef(RT)) ||
-        (W.st == State::Pointer && (isPointerToMutable(RT) || isPointerLikeClass(RT))))
+    const bool HandsOut = (W.st == State::Object && isMutableLValueRef(RT)) ||
+                          (W.st == State::Pointer && (isPointerToMutable(RT) || isPointerLikeClass(RT)));
+    if (W.subject.summary)
+      return HandsOut ? writeAt(AccessWhat::Escape, W.i - 1, "returned") : Use();
+    if (HandsOut)
       ReturnAliases.push_back({AccessTarget::callResult(C.key), W.subject.target, W.whole && W.st == State::Object});
     return Use();
   }

@@ -51,6 +51,7 @@ class FieldDecl;
 class FunctionDecl;
 class FunctionProtoType;
 class MemberExpr;
+class ParmVarDecl;
 class Stmt;
 class UnaryOperator;
 class VarDecl;
@@ -72,6 +73,10 @@ enum class State {
 struct Subject {
   AccessTarget target;
   std::string field;
+  /// A pointer or non-const reference parameter (a Parameter target) whose
+  /// writes go to its function's summary (Function::paramEffects), not to
+  /// accesses: what a call site hands it is written only if the body writes it.
+  bool summary = false;
   bool isField() const { return target.kind == AccessTarget::Kind::ClassField; }
 };
 
@@ -86,6 +91,10 @@ struct Use {
   std::string detail;
   size_t frame = 0;   ///< stack index of the node that wrote
   std::string method; ///< the non-const member function called, when that is the write
+  /// Handed to parameter passedIndex of project function passedTo: a write
+  /// only if that function writes through it (decided on the whole program).
+  std::string passedTo;
+  unsigned passedIndex = 0;
 };
 
 class Mutation {
@@ -123,6 +132,10 @@ private:
   };
 
   void followShared(const clang::VarDecl *V);
+  /// A pointer or non-const reference parameter of a project function is
+  /// named: follow it into the function's summary.
+  void followParameter(const clang::FunctionDecl *F, const clang::ParmVarDecl *P);
+  void recordParamEffect(const Subject &S, const Use &U);
   void followMemberOfThis(const clang::FieldDecl *Field);
   /// Follows the expression on top of the stack (a mention of T in state
   /// St) to where it is read or written, and records the write, or the read

@@ -56,6 +56,15 @@ template <typename CallT> unsigned argumentIndex(const CallT *Call, const Expr *
   return I;
 }
 
+/// A member function of std::atomic (or of the base it is built on).
+bool isStdAtomicMember(const FunctionDecl *F) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(F);
+  if (!MD || !MD->getParent()->isInStdNamespace() || !MD->getParent()->getDeclName().isIdentifier())
+    return false;
+  llvm::StringRef N = MD->getParent()->getName();
+  return N == "atomic" || N.starts_with("__atomic");
+}
+
 } // namespace
 
 std::optional<Use> Mutation::stepOperatorCall(Walk &W, const CXXOperatorCallExpr *Op, const Expr *Cur) {
@@ -160,11 +169,21 @@ Use Mutation::argument(const Subject &S, bool Whole, const FunctionDecl *F, cons
       ReturnAliases.push_back({AccessTarget::parameter(TU.ids.functionKey(F), Arg), S.target, Whole});
     return Read;
   }
+  // Handed to a project function: whether it writes is its body's business
+  // (its summary, on the whole program); the extractor's rule stands when
+  // the body is never seen.
+  auto Handed = [&](Use U) {
+    if (F && !TU.ids.inSystemHeader(F->getLocation())) {
+      U.passedTo = TU.ids.functionKey(F);
+      U.passedIndex = Arg;
+    }
+    return U;
+  };
   if (St == State::Object) {
     if (PT.isNull())
       return Read;
     if (isMutableLValueRef(PT))
-      return writeAt(AccessWhat::Mutate, Frame, "passed by non-const reference to " + quoted(F));
+      return Handed(writeAt(AccessWhat::Mutate, Frame, "passed by non-const reference to " + quoted(F)));
     if (const auto *R = PT->getAs<RValueReferenceType>(); R && !R->getPointeeType().isConstQualified())
       return writeAt(AccessWhat::Mutate, Frame, "moved into " + quoted(F));
     return Read;
@@ -172,8 +191,12 @@ Use Mutation::argument(const Subject &S, bool Whole, const FunctionDecl *F, cons
   if (St != State::Pointer)
     return Read;
   if (ArgExpr->getType()->isPointerType()) {
+    // std::atomic<T *> stores the pointer (store, exchange, the desired
+    // value of compare_exchange): it keeps it, it does not write through it.
+    if (F && isStdAtomicMember(F) && !PT.isNull() && !PT->isReferenceType())
+      return writeAt(AccessWhat::Escape, Frame, "stored by " + quoted(F));
     if (!PT.isNull() && isPointerToMutable(PT))
-      return writeAt(AccessWhat::Mutate, Frame, "passed by pointer to " + quoted(F));
+      return Handed(writeAt(AccessWhat::Mutate, Frame, "passed by pointer to " + quoted(F)));
     // scanf-style functions write through their variadic pointers.
     if (Variadic && F && F->getDeclName().isIdentifier() && F->getName().contains("scanf"))
       return writeAt(AccessWhat::Mutate, Frame, "written by " + quoted(F));

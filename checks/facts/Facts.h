@@ -20,7 +20,7 @@
 namespace sharedstate {
 
 /// Version of the TU-facts serialization; bump when a field changes meaning.
-inline constexpr int FactsVersion = 4;
+inline constexpr int FactsVersion = 5;
 
 enum class VarKind { NamespaceGlobal, StaticMember, FunctionLocalStatic };
 enum class InitKind { None, Constant, Dynamic };
@@ -142,6 +142,11 @@ struct Access {
   std::string field;
   /// The mutexes held (sorted): `sync` is Lock when one of them is exclusive.
   std::vector<LockRef> locks;
+  /// The write hands the object to parameter `passedIndex` of the project
+  /// function `passedTo` (by non-const reference or pointer): it writes only
+  /// if that function writes through the parameter (Function::paramEffects).
+  std::string passedTo;
+  unsigned passedIndex = 0;
 };
 
 /// "`alias` stands for (part of) `target`": a function's result (CallResult)
@@ -178,6 +183,31 @@ struct GuardedCheck {
   bool doubleChecked = false;            ///< checked again inside, under a lock
 };
 
+/// What a function does to the object a pointer or non-const reference
+/// parameter refers to, in its own body: writes it, or keeps the pointer
+/// (stores it, returns it) where others may write through it.
+struct ParamEffect {
+  unsigned param = 0;
+  bool writes = true; ///< false: only keeps it
+  friend bool operator<(const ParamEffect &A, const ParamEffect &B) {
+    return std::tie(A.param, A.writes) < std::tie(B.param, B.writes);
+  }
+  friend bool operator==(const ParamEffect &A, const ParamEffect &B) {
+    return A.param == B.param && A.writes == B.writes;
+  }
+};
+
+/// A parameter handed on to a parameter of another project function: what
+/// that one does to it, this one does.
+struct ParamPass {
+  unsigned param = 0;
+  std::string callee;
+  unsigned calleeParam = 0;
+  auto tie() const { return std::tie(param, callee, calleeParam); }
+  friend bool operator<(const ParamPass &A, const ParamPass &B) { return A.tie() < B.tie(); }
+  friend bool operator==(const ParamPass &A, const ParamPass &B) { return A.tie() == B.tie(); }
+};
+
 struct Function {
   std::string key;
   std::string name;
@@ -204,6 +234,11 @@ struct Function {
   bool isStructor = false;     ///< constructor or destructor
   /// Lambdas: the key of the function the lambda is written in, if any.
   std::string enclosing;
+  /// Its pointer and non-const reference parameters: what its body does to
+  /// what they refer to (sorted, unique). A parameter in neither list is
+  /// only read through.
+  std::vector<ParamEffect> paramEffects;
+  std::vector<ParamPass> paramPasses;
 };
 
 /// Where code starts to run concurrently with the code that starts it.

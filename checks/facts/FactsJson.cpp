@@ -100,6 +100,8 @@ nlohmann::json accessesJson(const std::vector<Access> &List) {
       X["field"] = A.field;
     if (!A.locks.empty())
       X["locks"] = locksJson(A.locks);
+    if (!A.passedTo.empty())
+      X["passed_to"] = {{"function", A.passedTo}, {"param", A.passedIndex}};
     Out.push_back(std::move(X));
   }
   return Out;
@@ -121,6 +123,10 @@ std::vector<Access> accessesFrom(const nlohmann::json &J) {
     X.method = A.value("method", "");
     X.field = A.value("field", "");
     X.locks = locksFrom(A.value("locks", nlohmann::json::array()));
+    if (const auto P = A.find("passed_to"); P != A.end()) {
+      P->at("function").get_to(X.passedTo);
+      P->at("param").get_to(X.passedIndex);
+    }
     Out.push_back(std::move(X));
   }
   return Out;
@@ -202,7 +208,12 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
   for (const ReturnAlias &R : F.returnAliases)
     Aliases.push_back({{"alias", targetJson(R.alias)}, {"target", targetJson(R.target)}, {"whole", R.whole}});
   auto &Functions = J["functions"] = nlohmann::json::array();
-  for (const Function &Fn : F.functions)
+  for (const Function &Fn : F.functions) {
+    nlohmann::json Effects = nlohmann::json::array(), Passes = nlohmann::json::array();
+    for (const ParamEffect &E : Fn.paramEffects)
+      Effects.push_back({{"param", E.param}, {"writes", E.writes}});
+    for (const ParamPass &P : Fn.paramPasses)
+      Passes.push_back({{"param", P.param}, {"callee", P.callee}, {"callee_param", P.calleeParam}});
     Functions.push_back({{"key", Fn.key},
                          {"name", Fn.name},
                          {"initializer", Fn.isInitializer},
@@ -218,7 +229,10 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                          {"has_body", Fn.hasBody},
                          {"overrides", Fn.overrides},
                          {"body_locks", locksJson(Fn.bodyLocks)},
-                         {"signature", Fn.signature}});
+                         {"signature", Fn.signature},
+                         {"param_effects", std::move(Effects)},
+                         {"param_passes", std::move(Passes)}});
+  }
   auto &Edges = J["edges"] = nlohmann::json::array();
   for (const CallEdge &E : F.edges) {
     nlohmann::json X = {{"caller", E.caller}, {"callee", E.callee}, {"sync", toString(E.sync)}};
@@ -339,6 +353,11 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.overrides = Fn.value("overrides", std::vector<std::string>());
     X.bodyLocks = locksFrom(Fn.value("body_locks", nlohmann::json::array()));
     X.signature = Fn.value("signature", "");
+    for (const auto &E : Fn.value("param_effects", nlohmann::json::array()))
+      X.paramEffects.push_back({E.at("param").get<unsigned>(), E.at("writes").get<bool>()});
+    for (const auto &P : Fn.value("param_passes", nlohmann::json::array()))
+      X.paramPasses.push_back(
+          {P.at("param").get<unsigned>(), P.at("callee").get<std::string>(), P.at("callee_param").get<unsigned>()});
     F.functions.push_back(std::move(X));
   }
   for (const auto &E : J.at("edges")) {

@@ -42,6 +42,13 @@ template <typename T, typename KeyFn> void sortUnique(std::vector<T> &V, KeyFn K
   V.erase(std::unique(V.begin(), V.end(), [&](const T &A, const T &B) { return Key(A) == Key(B); }), V.end());
 }
 
+/// Into ∪ From, sorted and unique.
+template <typename T> void unionInto(std::vector<T> &Into, const std::vector<T> &From) {
+  Into.insert(Into.end(), From.begin(), From.end());
+  std::sort(Into.begin(), Into.end());
+  Into.erase(std::unique(Into.begin(), Into.end()), Into.end());
+}
+
 } // namespace
 
 void mergeInto(ProgramFacts &P, const TUFacts &TU) {
@@ -69,6 +76,8 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
           Into.overrides.push_back(O);
       if (Into.bodyLocks.empty())
         Into.bodyLocks = F.bodyLocks;
+      unionInto(Into.paramEffects, F.paramEffects);
+      unionInto(Into.paramPasses, F.paramPasses);
       if (Into.signature.empty())
         Into.signature = F.signature;
       if (It->second.enclosing.empty())

@@ -21,14 +21,15 @@ auto fields(const SharedVariable &V) {
 }
 auto fields(const Access &A) {
   return std::tie(A.target, A.what, A.location, A.functionKey, A.functionName, A.sync, A.detail, A.method, A.field,
-                  A.locks);
+                  A.locks, A.passedTo, A.passedIndex);
 }
 auto fields(const ReturnAlias &R) {
   return std::tie(R.alias, R.target, R.whole);
 }
 auto fields(const Function &F) {
   return std::tie(F.key, F.name, F.isInitializer, F.isEntry, F.memberOf, F.isPublic, F.isCallOperator, F.isStructor,
-                  F.enclosing, F.isMain, F.isExternal, F.isVirtual, F.hasBody, F.overrides, F.bodyLocks, F.signature);
+                  F.enclosing, F.isMain, F.isExternal, F.isVirtual, F.hasBody, F.overrides, F.bodyLocks, F.signature,
+                  F.paramEffects, F.paramPasses);
 }
 auto fields(const HandlerInstance &H) {
   return std::tie(H.classKey, H.kind, H.held, H.subject, H.via, H.location, H.entries, H.entryRule, H.generic,
@@ -184,6 +185,10 @@ TUFacts everything() {
   Serve.overrides = {"c:@S@Base@F@handle#"};
   Serve.bodyLocks = {F.accesses.front().locks.front()};
   Serve.signature = "void (int)";
+  Serve.paramEffects = {{0, true}, {2, false}};
+  Serve.paramPasses = {{1, "c:@F@bump#", 3}};
+  F.accesses.front().passedTo = "c:@F@bump#";
+  F.accesses.front().passedIndex = 2;
   F.functions.push_back(function("c:@F@main#@server.cpp"));
   F.functions.back().isMain = true;
   const RootKind RootKinds[] = {RootKind::Thread, RootKind::Executor, RootKind::Callback, RootKind::Test};
