@@ -81,6 +81,14 @@ int Listed::lockEffect(llvm::StringRef N) {
   return 0;
 }
 
+int Listed::tryLockEffect(llvm::StringRef N) {
+  if (N == "try_lock" || N == "TryLock" || N == "TryAcquire" || N == "WriterTryLock" || N == "TryWriterLock")
+    return 1;
+  if (N == "try_lock_shared" || N == "ReaderTryLock" || N == "TryReaderLock" || N == "TryLockShared")
+    return 2;
+  return 0;
+}
+
 bool Listed::isProjectMutex(const CXXRecordDecl *RD) const {
   if (!RD || !RD->hasDefinition())
     return false;

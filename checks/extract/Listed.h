@@ -60,6 +60,9 @@ public:
   /// What a member function named Name does to a mutex it is called on:
   /// +1 locks, +2 locks shared, -1 unlocks, 0 nothing.
   static int lockEffect(llvm::StringRef Name);
+  /// The same for a conditional lock (try_lock, TryLock): what it does
+  /// when it returns true.
+  static int tryLockEffect(llvm::StringRef Name);
 
   /// A class with a synchronization object among its fields (or its
   /// bases'): it cannot be made const, whatever else is written.

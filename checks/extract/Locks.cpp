@@ -50,6 +50,16 @@ bool isFunctionBoundary(const Decl *D) {
   return V && V->hasGlobalStorage();
 }
 
+/// A statement that never falls through to the next: return, throw,
+/// break, continue, goto, or a block ending in one.
+bool alwaysExits(const Stmt *S) {
+  if (const auto *CS = dyn_cast_or_null<CompoundStmt>(S))
+    return !CS->body_empty() && alwaysExits(CS->body_back());
+  if (const auto *E = dyn_cast_or_null<Expr>(S))
+    return isa<CXXThrowExpr>(E->IgnoreImplicit());
+  return isa_and_nonnull<ReturnStmt, BreakStmt, ContinueStmt, GotoStmt>(S);
+}
+
 } // namespace
 
 bool Held::anyExclusive() const {
@@ -282,12 +292,45 @@ Locks::Change Locks::changeOf(const Stmt *S) {
   return C;
 }
 
+std::optional<LockRef> Locks::tryLocked(const Expr *Cond, bool &Negated) {
+  Negated = false;
+  if (!Cond)
+    return std::nullopt;
+  const Expr *E = Cond->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) {
+    Negated = true;
+    E = UO->getSubExpr()->IgnoreParenImpCasts();
+  }
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(E);
+  const CXXMethodDecl *M = MC ? MC->getMethodDecl() : nullptr;
+  if (!M || !M->getDeclName().isIdentifier())
+    return std::nullopt;
+  int Effect = Listed::tryLockEffect(M->getName());
+  if (Effect == 0)
+    return std::nullopt;
+  QualType ObjT = MC->getImplicitObjectArgument()->getType();
+  if (ObjT->isPointerType())
+    ObjT = ObjT->getPointeeType();
+  if (!TU.listed.syncType(ObjT))
+    return std::nullopt;
+  std::optional<LockRef> L = mutexOf(MC->getImplicitObjectArgument());
+  if (L)
+    L->shared = Effect == 2;
+  return L;
+}
+
 const std::vector<LockRef> &Locks::heldBefore(const CompoundStmt *CS, const Stmt *Child) {
   std::vector<std::vector<LockRef>> &Held = Cache[CS];
   if (Held.empty()) {
     std::vector<LockRef> Now;
     for (const Stmt *S : CS->body()) {
       Held.push_back(Now);
+      // `if (!mu.TryLock()) return;`: the rest of the block holds mu.
+      if (const auto *If = dyn_cast<IfStmt>(S); If && !If->getElse() && alwaysExits(If->getThen())) {
+        bool Negated = false;
+        if (std::optional<LockRef> L = tryLocked(If->getCond(), Negated); L && Negated)
+          hold(Now, *L);
+      }
       Change C = changeOf(S);
       for (const LockRef &L : C.release)
         release(Now, L);
@@ -362,6 +405,11 @@ Held Locks::heldAt(size_t I) {
     } else if (const auto *If = dyn_cast<IfStmt>(F.S); If && If->getInit() != Child) {
       for (const LockRef &L : declaredGuards(If->getInit()))
         hold(H.locks, L);
+      // The branch where a try-lock succeeded holds its mutex.
+      bool Negated = false;
+      if (Child == If->getThen() || Child == If->getElse())
+        if (std::optional<LockRef> L = tryLocked(If->getCond(), Negated); L && (Child == If->getThen()) != Negated)
+          hold(H.locks, *L);
     } else if (const auto *Sw = dyn_cast<SwitchStmt>(F.S); Sw && Sw->getInit() != Child) {
       for (const LockRef &L : declaredGuards(Sw->getInit()))
         hold(H.locks, L);

@@ -10,6 +10,10 @@
 // is called, not where it is written: the locks around its definition are
 // not held in its body; only call_once says how it runs.
 //
+// A conditional lock (`if (mu.TryLock()) { ... }`, or `if (!mu.TryLock())
+// return;` before the rest of the block) holds the mutex where it
+// succeeded.
+//
 // Each enclosing block is simulated on its own, from the locks it acquires
 // itself: an unlock in a nested block does not release a lock of its parent
 // (a known approximation).
@@ -79,6 +83,9 @@ private:
   Change changeOf(const clang::Stmt *S);
   /// The guards a declaration statement (or an if/switch initializer) declares.
   std::vector<LockRef> declaredGuards(const clang::Stmt *S);
+  /// The mutex a condition try-locks (`mu.TryLock()`, `!mu.try_lock()`);
+  /// Negated when the condition is true where the lock failed.
+  std::optional<LockRef> tryLocked(const clang::Expr *Cond, bool &Negated);
   /// The mutexes a guard variable holds: its constructor's mutex arguments.
   std::vector<LockRef> guardedBy(const clang::VarDecl *Guard, bool Shared);
   bool isGuardType(clang::QualType T, bool &Shared);
