@@ -110,7 +110,8 @@ template <typename EdgeFn> void ConcurrencyModel::completeSpecialMembers(EdgeFn 
 }
 
 /// The roots of the facts, resolved: a callable handed to a function the
-/// program defines runs inside it (a call edge, not a root); a functor's
+/// program defines runs inside it (a call edge, not a root), as does one
+/// kept in a std::function of a type the program calls; a functor's
 /// entries are its class's call operators. Request handlers that are
 /// objects (controllers, registered objects) are roots on their public
 /// methods or call operators.
@@ -124,6 +125,13 @@ void ConcurrencyModel::collectRoots() {
     if (F.isPublic)
       PublicMethods[F.memberOf].push_back(K);
   }
+  // Who calls std::functions of each type: what is kept in one runs there.
+  std::map<std::string, std::vector<std::string>> StdFunctionCallers;
+  const std::string StdFunction = "std::function<";
+  for (const IndirectCall &C : P.indirectCalls)
+    if (C.signature.compare(0, StdFunction.size(), StdFunction) == 0)
+      StdFunctionCallers[C.signature.substr(StdFunction.size(), C.signature.size() - StdFunction.size() - 1)]
+          .push_back(C.caller);
   for (const Root &R : P.roots) {
     std::vector<std::string> Entries = R.entries;
     if (!R.entryClass.empty())
@@ -137,6 +145,16 @@ void ConcurrencyModel::collectRoots() {
         Callees[R.starter].push_back(E);
         Callers[E].push_back(R.starter);
       }
+      continue;
+    }
+    // Kept in a std::function the program calls: it runs in those calls.
+    if (auto It = StdFunctionCallers.find(R.keptAs); R.kind == RootKind::Callback && !R.keptAs.empty() &&
+                                                       It != StdFunctionCallers.end()) {
+      for (const std::string &Caller : It->second)
+        for (const std::string &E : Entries) {
+          Callees[Caller].push_back(E);
+          Callers[E].push_back(Caller);
+        }
       continue;
     }
     RootInfo I;

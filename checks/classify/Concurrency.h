@@ -114,6 +114,7 @@ private:
   // ConcurrencyPrograms.cpp
   std::set<std::string> startingFunctions() const;
   std::vector<int> programRoots(const std::string &MainKey, std::set<std::string> &Universe) const;
+  bool runsEventLoop(const std::vector<std::string> &From) const;
   size_t startupBoundary(const ProgramMain &M, const std::set<std::string> &Starts) const;
   void analyzeProgram(const ProgramMain &M, const std::set<std::string> &Starts, std::set<std::string> &InSomeProgram);
   void analyzeLibrary(const std::set<std::string> &InSomeProgram);

@@ -56,6 +56,24 @@ std::vector<int> ConcurrencyModel::programRoots(const std::string &MainKey, std:
   return Out;
 }
 
+/// Whether the functions, or one they call, run an event loop themselves
+/// (`server.run()` that ends in io_context::run()).
+bool ConcurrencyModel::runsEventLoop(const std::vector<std::string> &From) const {
+  std::deque<std::string> Work(From.begin(), From.end());
+  std::set<std::string> Seen;
+  while (!Work.empty()) {
+    std::string K = std::move(Work.front());
+    Work.pop_front();
+    if (!Seen.insert(K).second)
+      continue;
+    if (auto F = P.functions.find(K); F != P.functions.end() && F->second.runsEventLoop)
+      return true;
+    if (auto It = Callees.find(K); It != Callees.end())
+      Work.insert(Work.end(), It->second.begin(), It->second.end());
+  }
+  return false;
+}
+
 /// The first of main's statements that can start concurrency: it starts a
 /// root, calls a function that starts one, enters a server loop, or calls a
 /// member function of an object an earlier statement gave a callback to.
@@ -100,7 +118,9 @@ void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::
   // One event loop: main runs it on its own thread, and every root is a
   // callback of it (or kept by project code, which runs there): the
   // callbacks run one at a time, inside main's call. No thread at all.
-  const bool RunsLoop = std::any_of(Steps.begin(), Steps.end(), [](const MainStep &S) { return S.eventLoop; });
+  const bool RunsLoop = std::any_of(Steps.begin(), Steps.end(), [&](const MainStep &S) {
+    return S.eventLoop || runsEventLoop(S.callees);
+  });
   const bool OneLoop = RunsLoop && std::all_of(ProgramRoots.begin(), ProgramRoots.end(), [&](int R) {
                          return !Roots[R].handler && Roots[R].onLoop;
                        });

@@ -99,6 +99,14 @@ bool isStdFunctionClass(const CXXRecordDecl *RD) {
 
 bool isStdFunctionType(QualType T) { return isStdFunctionClass(T.getNonReferenceType()->getAsCXXRecordDecl()); }
 
+std::string stdFunctionSignature(const CXXRecordDecl *RD, const PrintingPolicy &Policy) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD);
+  if (!Spec || !isStdFunctionClass(Spec) || Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return {};
+  return Spec->getTemplateArgs()[0].getAsType().getCanonicalType().getAsString(Policy);
+}
+
 bool isForwardingReference(const FunctionDecl *F, unsigned Param) {
   const FunctionTemplateDecl *Primary = F ? F->getPrimaryTemplate() : nullptr;
   const FunctionDecl *Pattern = Primary ? Primary->getTemplatedDecl() : nullptr;

@@ -9,10 +9,13 @@
 #include <llvm/ADT/StringRef.h>
 
 #include <initializer_list>
+#include <string>
 
 namespace clang {
+class CXXRecordDecl;
 class Expr;
 class FunctionDecl;
+struct PrintingPolicy;
 } // namespace clang
 
 namespace sharedstate::extract {
@@ -39,6 +42,9 @@ bool isStdFunction(const clang::FunctionDecl *F, std::initializer_list<llvm::Str
 const clang::Expr *unwrapValue(const clang::Expr *A, std::initializer_list<llvm::StringRef> Through);
 /// std::function and its C++23 siblings.
 bool isStdFunctionType(clang::QualType T);
+/// The call signature a std::function class wraps ("void (int)"), canonical;
+/// empty when RD is not one.
+std::string stdFunctionSignature(const clang::CXXRecordDecl *RD, const clang::PrintingPolicy &Policy);
 /// The class std::function (or move_only_function, copyable_function) itself.
 bool isStdFunctionClass(const clang::CXXRecordDecl *RD);
 

@@ -1,6 +1,7 @@
 // Functions, call edges and contexts (see CallGraph.h).
 #include "extract/CallGraph.h"
 
+#include "extract/AstQueries.h"
 #include "extract/TUContext.h"
 
 #include <clang/AST/Attr.h>
@@ -143,6 +144,23 @@ void CallGraph::visitIndirectCall(const CallExpr *E) {
   if (!T->isFunctionType())
     return;
   Indirect.emplace(contextAt(TU.stack.top()).key, T.getCanonicalType().getAsString(TU.ids.policy()));
+}
+
+void CallGraph::visitCall(const FunctionDecl *Callee) {
+  if (!Callee->getDeclName().isIdentifier() && !isa<CXXMethodDecl>(Callee))
+    return;
+  if (!TU.listed.has(TU.options.eventLoopFunctions, TU.listed.listName(Callee)))
+    return;
+  if (Function *F = known(contextAt(TU.stack.top()).key))
+    F->runsEventLoop = true;
+}
+
+void CallGraph::visitStdFunctionCall(const CXXMethodDecl *Callee) {
+  if (Callee->getOverloadedOperator() != OO_Call)
+    return;
+  std::string Signature = stdFunctionSignature(Callee->getParent(), TU.ids.policy());
+  if (!Signature.empty())
+    Indirect.emplace(contextAt(TU.stack.top()).key, "std::function<" + Signature + ">");
 }
 
 void CallGraph::emit(TUFacts &Out) {

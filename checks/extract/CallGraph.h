@@ -22,6 +22,7 @@
 namespace clang {
 class CallExpr;
 class CXXConstructExpr;
+class CXXMethodDecl;
 class DeclRefExpr;
 class FunctionDecl;
 class LambdaExpr;
@@ -66,6 +67,11 @@ public:
   void visitLambda(const clang::LambdaExpr *E);
   /// A call through a pointer to function or member function.
   void visitIndirectCall(const clang::CallExpr *E);
+  /// Any direct call: one of an event loop's run marks the caller.
+  void visitCall(const clang::FunctionDecl *Callee);
+  /// A call of a std::function's operator(): it runs what was kept in one
+  /// of its type.
+  void visitStdFunctionCall(const clang::CXXMethodDecl *Callee);
 
   /// Functions sorted by key, and the edges.
   void emit(TUFacts &Out);

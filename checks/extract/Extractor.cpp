@@ -19,6 +19,8 @@
 //   LambdaExpr             CallGraph
 #include "extract/Extractor.h"
 
+#include "extract/AstQueries.h"
+
 #include "extract/TUContext.h"
 
 #include <clang/AST/ASTContext.h>
@@ -125,10 +127,14 @@ public:
     const FunctionDecl *Callee = E->getDirectCallee();
     if (Callee && !TU.stack.inUnevaluatedContext(TU.stack.top()))
       TU.handlers.visitCall(E, Callee);
-    if (Callee)
+    if (Callee) {
       TU.roots.visitCall(E, Callee);
+      TU.calls.visitCall(Callee);
+    }
     if (!Callee && !isa<CXXPseudoDestructorExpr>(E->getCallee()))
       TU.calls.visitIndirectCall(E);
+    if (const auto *M = dyn_cast_or_null<CXXMethodDecl>(Callee); M && extract::isStdFunctionClass(M->getParent()))
+      TU.calls.visitStdFunctionCall(M);
     if (!Callee || TU.ids.inSystemHeader(Callee->getLocation()))
       return true;
     const auto *Member = dyn_cast<CXXMemberCallExpr>(E);

@@ -131,8 +131,8 @@ std::string Identity::variableKey(const VarDecl *Canon) {
 
 /// Clang gives every lambda at namespace scope of a file the same USR, and
 /// lambdas elsewhere one holding their file offset. A lambda is keyed by
-/// where it lives (its context declaration or enclosing function) and its
-/// index there instead.
+/// where it lives (its context declaration or enclosing function), its
+/// index there and its call signature instead.
 std::string Identity::functionKey(const FunctionDecl *FD) {
   // Every program's main has the same USR; each is its own program.
   if (FD->isMain())
@@ -157,8 +157,11 @@ std::string Identity::functionKey(const FunctionDecl *FD) {
     Where = V->hasGlobalStorage() ? variableKey(canonicalVariable(V)) : declKey(V);
   else if (Context)
     Where = declKey(Context);
-  return "lambda:" + Where + "#" + std::to_string(Closure->getLambdaIndexInContext()) + "@" +
-         relative(location(Closure->getLocation()).file);
+  // Clang numbers a function's lambdas per call signature (the Itanium
+  // discriminator): `[](int) {}` and `[] {}` are both #0. The signature
+  // tells them apart, the same in every TU.
+  return "lambda:" + Where + "#" + std::to_string(Closure->getLambdaIndexInContext()) + ":" +
+         MD->getType().getCanonicalType().getAsString(Policy) + "@" + relative(location(Closure->getLocation()).file);
 }
 
 std::string Identity::enclosingKey(const FunctionDecl *FD) {

@@ -266,17 +266,25 @@ void Roots::handedTo(const Expr *At, const FunctionDecl *Callee, const std::vect
   switch (keptByStdFunction(Callee)) {
   case Kept::ByTheCall:
     return;
-  case Kept::Elsewhere:
+  case Kept::Elsewhere: {
     // A std::function the program's own code keeps: it runs where that
-    // code calls it, on the program's event loop if it has one.
+    // code calls such a std::function, on the program's event loop if it
+    // has one.
+    const std::string Signature = stdFunctionSignature(cast<CXXMethodDecl>(Callee)->getParent(), TU.ids.policy());
     for (const Expr *A : Args)
-      if (Callable C = callableOf(A); !C.empty())
+      if (Callable C = callableOf(A); !C.empty()) {
         add(RootKind::Callback, Name, C, At, "", false, /*OnLoop=*/true);
+        Found.back().keptAs = Signature;
+      }
     return;
+  }
   case Kept::Locally:
   case Kept::No:
     break;
   }
+  // Copying or moving a functor (`t_(t)` in a member initializer) runs nothing.
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee); Ctor && Ctor->isCopyOrMoveConstructor())
+    return;
   for (unsigned I = 0; I < Args.size(); ++I) {
     Callable C = callableOf(Args[I]);
     if (C.empty())
@@ -297,6 +305,11 @@ void Roots::handedTo(const Expr *At, const FunctionDecl *Callee, const std::vect
     // callable runs inside its body; classification decides.
     add(RootKind::Callback, Name, C, At, Library || Kept ? std::string() : TU.ids.functionKey(Callee), Serial,
         OnLoop);
+    // Kept by a project member taking a std::function: it runs where the
+    // program calls std::functions of that type.
+    if (Kept && !Library && !Serial && I < Callee->getNumParams())
+      if (const CXXRecordDecl *P = Callee->getParamDecl(I)->getType().getNonReferenceType()->getAsCXXRecordDecl())
+        Found.back().keptAs = stdFunctionSignature(P, TU.ids.policy());
   }
 }
 

@@ -219,6 +219,7 @@ struct Function {
   bool isExternal = false;    ///< external linkage: code outside the scan may call it
   bool isVirtual = false;
   bool hasBody = false; ///< its definition was seen: what it does is known
+  bool runsEventLoop = false; ///< calls an event loop's run (EventLoopFunctions) itself
   /// The virtual functions it overrides: a call of one may run this one.
   std::vector<std::string> overrides;
   /// The mutexes held for the whole body (a guard declared first and never
@@ -267,6 +268,10 @@ struct Root {
   /// Callback only: the function given the callable. When the program
   /// defines it (not a library), the callable runs inside that call: no root.
   std::string handedTo;
+  /// Callback only: kept in a std::function of this call signature
+  /// ("void (int)") by the program's own code. Where the program calls
+  /// std::functions of that type, it runs there: no root of its own.
+  std::string keptAs;
 };
 
 /// One top-level statement of a program's main, in order. Start-up is the
@@ -364,6 +369,8 @@ struct CallEdge {
 
 /// A call through a function pointer, or a pointer to member function, of
 /// the given type: it may call any function of that type whose address escapes.
+/// A call through a pointer to function of a signature ("int (const char *)"),
+/// or of a std::function ("std::function<void (int)>").
 struct IndirectCall {
   std::string caller;
   std::string signature;

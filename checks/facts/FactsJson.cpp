@@ -227,6 +227,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                          {"external", Fn.isExternal},
                          {"virtual", Fn.isVirtual},
                          {"has_body", Fn.hasBody},
+                         {"runs_event_loop", Fn.runsEventLoop},
                          {"overrides", Fn.overrides},
                          {"body_locks", locksJson(Fn.bodyLocks)},
                          {"signature", Fn.signature},
@@ -281,7 +282,8 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                      {"in_loop", R.inLoop},
                      {"serial", R.serial},
                      {"on_loop", R.onLoop},
-                     {"handed_to", R.handedTo}});
+                     {"handed_to", R.handedTo},
+                     {"kept_as", R.keptAs}});
   auto &Indirect = J["indirect_calls"] = nlohmann::json::array();
   for (const IndirectCall &C : F.indirectCalls)
     Indirect.push_back({{"caller", C.caller}, {"signature", C.signature}});
@@ -350,6 +352,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.isExternal = Fn.value("external", false);
     X.isVirtual = Fn.value("virtual", false);
     X.hasBody = Fn.value("has_body", false);
+    X.runsEventLoop = Fn.value("runs_event_loop", false);
     X.overrides = Fn.value("overrides", std::vector<std::string>());
     X.bodyLocks = locksFrom(Fn.value("body_locks", nlohmann::json::array()));
     X.signature = Fn.value("signature", "");
@@ -418,6 +421,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.serial = R.value("serial", false);
     X.onLoop = R.value("on_loop", false);
     X.handedTo = R.value("handed_to", "");
+    X.keptAs = R.value("kept_as", "");
     F.roots.push_back(std::move(X));
   }
   for (const auto &C : J.value("indirect_calls", nlohmann::json::array()))

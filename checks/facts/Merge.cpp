@@ -71,6 +71,7 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
       Into.isExternal = Into.isExternal || F.isExternal;
       Into.isVirtual = Into.isVirtual || F.isVirtual;
       Into.hasBody = Into.hasBody || F.hasBody;
+      Into.runsEventLoop = Into.runsEventLoop || F.runsEventLoop;
       for (const std::string &O : F.overrides)
         if (std::find(Into.overrides.begin(), Into.overrides.end(), O) == Into.overrides.end())
           Into.overrides.push_back(O);

@@ -28,7 +28,7 @@ auto fields(const ReturnAlias &R) {
 }
 auto fields(const Function &F) {
   return std::tie(F.key, F.name, F.isInitializer, F.isEntry, F.memberOf, F.isPublic, F.isCallOperator, F.isStructor,
-                  F.enclosing, F.isMain, F.isExternal, F.isVirtual, F.hasBody, F.overrides, F.bodyLocks, F.signature,
+                  F.enclosing, F.isMain, F.isExternal, F.isVirtual, F.hasBody, F.runsEventLoop, F.overrides, F.bodyLocks, F.signature,
                   F.paramEffects, F.paramPasses);
 }
 auto fields(const HandlerInstance &H) {
@@ -38,7 +38,7 @@ auto fields(const HandlerInstance &H) {
 auto fields(const ClassInfo &C) { return std::tie(C.key, C.name, C.location, C.bases); }
 auto fields(const Root &R) {
   return std::tie(R.kind, R.via, R.entries, R.entryClass, R.starter, R.location, R.inLoop, R.serial, R.onLoop,
-                  R.handedTo);
+                  R.handedTo, R.keptAs);
 }
 auto fields(const MainStep &S) {
   return std::tie(S.begin, S.end, S.callees, S.serverLoop, S.eventLoop, S.joins, S.registers, S.uses);
@@ -181,7 +181,7 @@ TUFacts everything() {
   }
   F.edges.front().onThis = true;
   Function &Serve = F.functions.front();
-  Serve.isExternal = Serve.isVirtual = Serve.hasBody = true;
+  Serve.isExternal = Serve.isVirtual = Serve.hasBody = Serve.runsEventLoop = true;
   Serve.overrides = {"c:@S@Base@F@handle#"};
   Serve.bodyLocks = {F.accesses.front().locks.front()};
   Serve.signature = "void (int)";
@@ -204,6 +204,7 @@ TUFacts everything() {
     R.serial = K == RootKind::Callback;
     R.onLoop = K == RootKind::Executor;
     R.handedTo = K == RootKind::Callback ? "c:@F@register#" : "";
+    R.keptAs = K == RootKind::Callback ? "void (int)" : "";
     F.roots.push_back(R);
   }
   ProgramMain M;
