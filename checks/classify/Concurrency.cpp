@@ -147,14 +147,17 @@ void ConcurrencyModel::collectRoots() {
       }
       continue;
     }
-    // Kept in a std::function the program calls: it runs in those calls.
+    // Kept in a std::function the program calls: it runs in those calls,
+    // in the programs that keep it (keptCallees).
     if (auto It = StdFunctionCallers.find(R.keptAs); R.kind == RootKind::Callback && !R.keptAs.empty() &&
                                                        It != StdFunctionCallers.end()) {
-      for (const std::string &Caller : It->second)
-        for (const std::string &E : Entries) {
-          Callees[Caller].push_back(E);
+      const int Index = static_cast<int>(KeptCallables.size());
+      KeptCallables.push_back({R.starter, Entries});
+      for (const std::string &Caller : It->second) {
+        KeptBy[Caller].push_back(Index);
+        for (const std::string &E : Entries)
           Callers[E].push_back(Caller);
-        }
+      }
       continue;
     }
     RootInfo I;
@@ -201,6 +204,7 @@ int ConcurrencyModel::addContext(Context C) {
 void ConcurrencyModel::reach(int Context, const std::vector<std::string> &Entries) {
   std::deque<std::string> Work(Entries.begin(), Entries.end());
   std::set<std::string> Seen;
+  const int Program = Contexts[Context].program;
   while (!Work.empty()) {
     std::string K = std::move(Work.front());
     Work.pop_front();
@@ -209,7 +213,27 @@ void ConcurrencyModel::reach(int Context, const std::vector<std::string> &Entrie
     addUnique(FunctionContexts[K], Context);
     for (const std::string &C : Callees[K])
       Work.push_back(C);
+    for (const std::string &C : keptCallees(K, Program))
+      Work.push_back(C);
   }
+}
+
+/// What a call of std::functions in K runs in a program (-1: the library):
+/// the callables kept in one of their type by that program's own code. The
+/// std::function-calling code is often shared (a header-only library's
+/// connection class); each program runs only the handlers it installs.
+std::vector<std::string> ConcurrencyModel::keptCallees(const std::string &K, int Program) const {
+  std::vector<std::string> Out;
+  auto It = KeptBy.find(K);
+  if (It == KeptBy.end())
+    return Out;
+  for (int I : It->second) {
+    const KeptCallable &C = KeptCallables[I];
+    bool Kept = Program >= 0 ? Universes[Program].count(C.starter) != 0 : !InSomeProgram.count(C.starter);
+    if (Kept)
+      Out.insert(Out.end(), C.entries.begin(), C.entries.end());
+  }
+  return Out;
 }
 
 /// A root started from code that itself runs many times at once (a

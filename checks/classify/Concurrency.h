@@ -116,8 +116,8 @@ private:
   std::vector<int> programRoots(const std::string &MainKey, std::set<std::string> &Universe) const;
   bool runsEventLoop(const std::vector<std::string> &From) const;
   size_t startupBoundary(const ProgramMain &M, const std::set<std::string> &Starts) const;
-  void analyzeProgram(const ProgramMain &M, const std::set<std::string> &Starts, std::set<std::string> &InSomeProgram);
-  void analyzeLibrary(const std::set<std::string> &InSomeProgram);
+  void analyzeProgram(const ProgramMain &M, const std::set<std::string> &Starts);
+  void analyzeLibrary();
   void propagate();
   void countInstances();
   void inheritLocks();
@@ -130,6 +130,18 @@ private:
   std::map<std::string, std::vector<std::string>> Callees, Callers;
   std::set<std::string> CalledIndirectly;
   std::vector<RootInfo> Roots;
+  /// Callables kept in a std::function of a type the program calls: they
+  /// run in those calls, in the programs whose code keeps them.
+  struct KeptCallable {
+    std::string starter; ///< the function that keeps it
+    std::vector<std::string> entries;
+  };
+  std::vector<KeptCallable> KeptCallables;
+  std::map<std::string, std::vector<int>> KeptBy; ///< a std::function-calling function -> what it may run
+  std::vector<std::string> keptCallees(const std::string &K, int Program) const;
+  /// What each program runs (by program index), and what any program runs.
+  std::vector<std::set<std::string>> Universes;
+  std::set<std::string> InSomeProgram;
   std::vector<std::string> Programs;
   std::vector<Context> Contexts;
   std::map<std::string, std::vector<int>> FunctionContexts;

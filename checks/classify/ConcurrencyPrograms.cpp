@@ -45,6 +45,16 @@ std::vector<int> ConcurrencyModel::programRoots(const std::string &MainKey, std:
       if (auto It = Callees.find(K); It != Callees.end())
         Work.insert(Work.end(), It->second.begin(), It->second.end());
     }
+    // Callables the program keeps, run by std::function calls it makes.
+    for (const auto &[Caller, Kept] : KeptBy)
+      if (Universe.count(Caller))
+        for (int I : Kept)
+          if (Universe.count(KeptCallables[I].starter))
+            for (const std::string &E : KeptCallables[I].entries)
+              if (!Universe.count(E)) {
+                Work.push_back(E);
+                Grew = true;
+              }
     for (int R = 0; R < static_cast<int>(Roots.size()); ++R)
       if (Roots[R].kind != RootKind::Test && Universe.count(Roots[R].starter) &&
           std::find(Out.begin(), Out.end(), R) == Out.end()) {
@@ -98,18 +108,16 @@ size_t ConcurrencyModel::startupBoundary(const ProgramMain &M, const std::set<st
 
 void ConcurrencyModel::analyzePrograms() {
   const std::set<std::string> Starts = startingFunctions();
-  std::set<std::string> InSomeProgram;
   for (const auto &[MainKey, M] : P.programs)
-    analyzeProgram(M, Starts, InSomeProgram);
-  analyzeLibrary(InSomeProgram);
+    analyzeProgram(M, Starts);
+  analyzeLibrary();
 }
 
-void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::string> &Starts,
-                                      std::set<std::string> &InSomeProgram) {
+void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::string> &Starts) {
   const std::string &MainKey = M.function;
   const int Program = static_cast<int>(Programs.size());
   Programs.push_back(MainKey);
-  std::set<std::string> Universe;
+  std::set<std::string> &Universe = Universes.emplace_back();
   const std::vector<int> ProgramRoots = programRoots(MainKey, Universe);
   InSomeProgram.insert(Universe.begin(), Universe.end());
 
@@ -171,7 +179,7 @@ void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::
 /// its tests run one after another; and the roots its code starts. A
 /// function only test TUs define (a test helper, a test-support header's
 /// inline code) is not API: tests call it, one after another.
-void ConcurrencyModel::analyzeLibrary(const std::set<std::string> &InSomeProgram) {
+void ConcurrencyModel::analyzeLibrary() {
   std::vector<std::string> Api, Tests;
   for (const auto &[K, F] : P.functions) {
     if (F.isEntry && !CalledIndirectly.count(K)) {
