@@ -68,7 +68,7 @@ EOF
   "$SCANNER" -p "$db" -j "$JOBS" --root "$src" -o "$OUT/$proj.json" "${files[@]}" || rc=$?
   end=$(date +%s.%N)
   secs=$(python3 -c "print(round($end-$start,1))")
-  [ "$rc" -le 2 ] || { echo "scan: $SCANNER exited $rc on $proj (crash?)" >&2; }
+  [ "$rc" -le 3 ] || { echo "scan: $SCANNER exited $rc on $proj (crash?)" >&2; }
   tus=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['summary']['translation_units'])" "$OUT/$proj.json")
   echo "$secs $tus $mode" >"$OUT/$proj.time"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$proj" "$mode" "$tus" "$secs" "$SCANNER" >>"$OUT/times.tsv"

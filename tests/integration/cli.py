@@ -225,3 +225,26 @@ def warn_on_option(c):
         c.expect_usage_error(c.scan("-p", ".", "--warn-on", bad, "-o", "report.json"), "--warn-on")
         check(not os.path.exists(c.path("report.json")), "a report was written")
     c.expect_usage_error(c.scan("-p", ".", "--warn-on"), "--warn-on")
+
+
+@test
+def root_must_be_a_directory(c):
+    c.write("counter.cpp", COUNTER_CPP)
+    c.default_db(["counter.cpp"])
+    c.expect_usage_error(c.scan("-p", ".", "--root", "no/such/dir"), "--root", "no/such/dir", "not a directory")
+    c.expect_usage_error(c.scan("-p", ".", "--root", "counter.cpp"), "--root", "not a directory")
+
+
+@test
+def full_standard_output_is_an_error(c):
+    """A report that cannot reach stdout is exit 2 with the reason, not 1 ("findings")."""
+    import subprocess
+    c.write("counter.cpp", COUNTER_CPP)
+    c.default_db(["counter.cpp"])
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([c.scanner, "-p", "."], cwd=c.work, stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+    lines = proc.stderr.splitlines()
+    check(proc.returncode == 2, "expected exit code 2, got %d: %s" % (proc.returncode, proc.stderr))
+    check(len(lines) == 1 and lines[0].startswith(PREFIX) and "standard output" in lines[0],
+          "expected one error line naming standard output, got %r" % proc.stderr)

@@ -2,7 +2,7 @@
 
 Context is one test's work directory (a harness.WorkTree) with the scanner: it
 writes the sources and compile_commands.json, runs the scanner (a crash, or an
-exit code other than the documented 0/1/2, always fails the test) and checks
+exit code other than the documented 0/1/2/3, always fails the test) and checks
 stderr and the report, which is validated against docs/report.schema.json
 every time. Then the helpers and small sources that several topics use, and
 registry(), which gives each topic module its TESTS and @test decorator.
@@ -70,7 +70,7 @@ class Context(WorkTree):
             raise Failure("scanner did not finish within %ss: %s" % (timeout, " ".join(argv)))
         r = Result(argv, proc)
         check(r.rc >= 0, "scanner was killed by signal %d (a crash)\n%s" % (-r.rc, r.describe()))
-        check(r.rc in (0, 1, 2), "exit code %d is not one of the documented 0/1/2\n%s" % (r.rc, r.describe()))
+        check(r.rc in (0, 1, 2, 3), "exit code %d is not one of the documented 0/1/2/3\n%s" % (r.rc, r.describe()))
         return r
 
     # ---- expectations ------------------------------------------------------
@@ -88,12 +88,15 @@ class Context(WorkTree):
             check(n in line, "stderr line does not mention %r\n%s" % (n, r.describe()))
         return line
 
-    def expect_tu_errors(self, r, files, strict=True):
-        """Exit 2; stderr is one 'sharedstate-scan: error: FILE: ...' line per failed TU.
+    def expect_tu_errors(self, r, files, strict=True, all_failed=False):
+        """Exit 3 (2 when all_failed: no TU analyzed); stderr is one
+        'sharedstate-scan: error: FILE: ...' line per failed TU.
 
         strict: and nothing else (tests about something else pass strict=False, so
         that one stray-output bug fails the tests about stderr, not all of them)."""
-        check(r.rc == 2, "expected exit code 2 (a TU failed)\n" + r.describe())
+        want = 2 if all_failed else 3
+        check(r.rc == want, "expected exit code %d (%s)\n%s"
+              % (want, "no TU could be analyzed" if all_failed else "some TUs failed", r.describe()))
         lines = r.err.splitlines()
         for line in lines:
             check(line.startswith(PREFIX) or not strict,

@@ -6,7 +6,7 @@
 
 Each TEST writes its own sources and compile_commands.json into a fresh
 directory under --work-dir, runs the scanner as a subprocess and checks what a
-user sees: the exit code (0/1/2, never a signal), stderr (one line per error,
+user sees: the exit code (0/1/2/3, never a signal), stderr (one line per error,
 naming the file and the problem), the report (validated against
 docs/report.schema.json whenever one is produced) and the files left on disk.
 

@@ -10,8 +10,9 @@
 // findings as they do in clang-tidy (report/Suppression.h).
 //
 // Exit codes (docs/usage.md): 0 no warning, 1 at least one (by default a
-// not-thread-safe finding without NOLINT), 2 usage or input error (the report,
-// if any, still lists every TU that worked).
+// not-thread-safe finding without NOLINT), 2 usage or input error, or no TU
+// could be analyzed, 3 the report was written but some TUs could not be
+// analyzed (it lists every TU that worked, and the others in `errors`).
 #include "classify/Classify.h"
 #include "config/TidyConfig.h"
 #include "facts/Merge.h"
@@ -106,6 +107,9 @@ int main(int argc, const char **argv) {
     return 0;
   }
 
+  if (!CL.root.empty() && !llvm::sys::fs::is_directory(CL.root))
+    return fail("--root '" + CL.root + "' is not a directory");
+
   // The configuration first: a bad one stops the scan before any work.
   ScanSettings Settings;
   if (!loadScanSettings(CL.configFile, CL.root.empty() ? "." : CL.root, CL.options, Settings, Error))
@@ -136,12 +140,16 @@ int main(int argc, const char **argv) {
   if (OutputPath.empty()) {
     llvm::outs() << Text;
     llvm::outs().flush();
+    if (std::error_code EC = llvm::outs().error()) {
+      llvm::outs().clear_error(); // else LLVM aborts at exit
+      return fail("cannot write the report to standard output: " + EC.message());
+    }
   } else if (!writeAtomically(OutputPath, Text, Error)) {
     return fail(Error);
   }
 
   if (!Report.errors.empty())
-    return 2;
+    return Report.errors.size() >= Report.translationUnits ? 2 : 3;
   for (const Finding &F : Report.findings)
     if (isWarning(Report, Settings.warn, F))
       return 1;
