@@ -230,3 +230,18 @@ def handler_options(c):
     check(handlers() == [], "an unknown framework is not a handler: %s" % handlers())
     got = handlers("--registration-function", "myhttp::on", "--handler-base", "myhttp::Controller")
     check(got == ["Profile", "Tracker"], "with the options both handlers are found: %s" % got)
+
+
+@test
+def misspelt_key_warns(c):
+    """A key of ours that names no option is a warning with the closest known key; the scan goes on."""
+    c.write("counter.cpp", COUNTER_CPP)
+    c.default_db(["counter.cpp"])
+    c.write(".clang-tidy", "CheckOptions:\n  sharedstate.WarnOnn: all\n  readability-x.Y: 1\n")
+    r = c.scan("-p", ".", "-o", "report.json")
+    check(r.rc == 1, "the scan should go on with the defaults\n" + r.describe())
+    lines = r.err.splitlines()
+    check(len(lines) == 1, "expected one warning line\n" + r.describe())
+    check(lines[0].startswith("sharedstate-scan: warning: ") and ".clang-tidy" in lines[0]
+          and "'sharedstate.WarnOnn'" in lines[0] and "did you mean 'sharedstate.WarnOn'" in lines[0],
+          "the warning should name the file, the key and the closest key\n" + r.describe())

@@ -4,6 +4,10 @@
 #include "CheckTable.h"
 #include "facts/Lists.h"
 
+#include <llvm/ADT/StringRef.h>
+
+#include <algorithm>
+
 namespace sharedstate {
 
 OptionLookup lookupIn(const std::map<std::string, std::string> &CheckOptions) {
@@ -112,6 +116,36 @@ bool resolveScan(const OptionLookup &Lookup, const CommandLineOptions &CommandLi
   if (CommandLine.warnOn)
     Out.warn = WarnPolicy{*CommandLine.warnOn, {}};
   return true;
+}
+
+std::vector<UnknownKey> unknownKeys(const std::map<std::string, std::string> &CheckOptions) {
+  std::vector<std::string> Prefixes = {SharedPrefix};
+  for (const CheckInfo &C : CheckTable)
+    Prefixes.emplace_back(C.id);
+  std::vector<std::string> Known;
+  for (const std::string &Prefix : Prefixes) {
+    Known.push_back(Prefix + ".WarnOn");
+    for (const ListOption &L : ListOptions)
+      Known.push_back(Prefix + "." + L.option);
+  }
+  std::vector<UnknownKey> Out;
+  for (const auto &[Key, Value] : CheckOptions) {
+    llvm::StringRef K(Key);
+    size_t Dot = K.find('.');
+    llvm::StringRef Prefix = K.substr(0, Dot);
+    if (Dot == llvm::StringRef::npos || std::find(Prefixes.begin(), Prefixes.end(), Prefix) == Prefixes.end() ||
+        std::find(Known.begin(), Known.end(), Key) != Known.end())
+      continue;
+    UnknownKey U{Key, ""};
+    unsigned Best = 4; // a few typos away, no further
+    for (const std::string &Candidate : Known)
+      if (unsigned D = K.edit_distance(Candidate, true, Best); D < Best) {
+        Best = D;
+        U.closest = Candidate;
+      }
+    Out.push_back(std::move(U));
+  }
+  return Out;
 }
 
 } // namespace sharedstate

@@ -73,6 +73,14 @@ struct ScanSettings {
   AnalysisOptions analysis;
   WarnPolicy warn;
 };
+
+/// A CheckOptions key of ours (`sharedstate.X`, `sharedstate-<check>.X`)
+/// that names no option, and the known key closest to it ("" if none is close).
+struct UnknownKey {
+  std::string key;
+  std::string closest;
+};
+std::vector<UnknownKey> unknownKeys(const std::map<std::string, std::string> &CheckOptions);
 bool resolveScan(const OptionLookup &Lookup, const CommandLineOptions &CommandLine, ScanSettings &Out,
                  std::string &Error, std::string *BadKey = nullptr);
 

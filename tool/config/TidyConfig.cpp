@@ -216,7 +216,8 @@ bool loadTidyConfig(const std::string &ConfigFile, const std::string &StartDir, 
 }
 
 bool loadScanSettings(const std::string &ConfigFile, const std::string &StartDir,
-                      const CommandLineOptions &CommandLine, ScanSettings &Out, std::string &Error) {
+                      const CommandLineOptions &CommandLine, ScanSettings &Out, std::string &Error,
+                      std::vector<std::string> &Warnings) {
   TidyConfig Config;
   if (!loadTidyConfig(ConfigFile, StartDir, Config, Error))
     return false;
@@ -225,6 +226,9 @@ bool loadScanSettings(const std::string &ConfigFile, const std::string &StartDir
     Error = Config.origin[BadKey] + ": invalid configuration: " + Error;
     return false;
   }
+  for (const UnknownKey &U : unknownKeys(Config.checkOptions))
+    Warnings.push_back(Config.origin[U.key] + ": unknown option '" + U.key + "'" +
+                       (U.closest.empty() ? std::string(", ignored") : "; did you mean '" + U.closest + "'?"));
   return true;
 }
 

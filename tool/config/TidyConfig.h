@@ -54,8 +54,11 @@ bool loadTidyConfig(const std::string &ConfigFile, const std::string &StartDir, 
 
 /// The scanner's settings: loadTidyConfig, then resolveScan with the
 /// command line. An invalid value is an error naming the file it came from:
-/// "<file>: invalid configuration: sharedstate.WarnOn: ...".
+/// "<file>: invalid configuration: sharedstate.WarnOn: ...". A key of ours
+/// that names no option is a warning, with the known key it is closest to:
+/// "<file>: unknown option 'sharedstate.WarnOnn'; did you mean 'sharedstate.WarnOn'?".
 bool loadScanSettings(const std::string &ConfigFile, const std::string &StartDir,
-                      const CommandLineOptions &CommandLine, ScanSettings &Out, std::string &Error);
+                      const CommandLineOptions &CommandLine, ScanSettings &Out, std::string &Error,
+                      std::vector<std::string> &Warnings);
 
 } // namespace sharedstate

@@ -112,8 +112,12 @@ int main(int argc, const char **argv) {
 
   // The configuration first: a bad one stops the scan before any work.
   ScanSettings Settings;
-  if (!loadScanSettings(CL.configFile, CL.root.empty() ? "." : CL.root, CL.options, Settings, Error))
+  std::vector<std::string> ConfigWarnings;
+  if (!loadScanSettings(CL.configFile, CL.root.empty() ? "." : CL.root, CL.options, Settings, Error,
+                        ConfigWarnings))
     return fail(Error);
+  for (const std::string &W : ConfigWarnings)
+    llvm::errs() << "sharedstate-scan: warning: " << W << "\n";
 
   auto DB = loadDatabase(CL.buildPath, Error);
   if (!DB)

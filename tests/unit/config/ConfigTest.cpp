@@ -276,4 +276,18 @@ TEST_CASE("the command line adds to the lists and its --warn-on replaces every c
   CHECK_FALSE(S.warn.warns(finding("sharedstate-mutable-global", 4, Verdict::NotThreadSafe)));
 }
 
+TEST_CASE("a misspelt key of ours is reported with the key it is closest to") {
+  std::map<std::string, std::string> Options = {{"sharedstate.WarnOnn", "all"},
+                                                {"sharedstate-mutable-global.SyncTypes", "Mu"},
+                                                {"sharedstate.NoSuchThingAtAll", "x"},
+                                                {"readability-foo.Bar", "1"},
+                                                {"sharedstate.WarnOn", "all"}};
+  std::vector<UnknownKey> U = unknownKeys(Options);
+  REQUIRE(U.size() == 2);
+  CHECK(U[0].key == "sharedstate.NoSuchThingAtAll");
+  CHECK(U[0].closest.empty());
+  CHECK(U[1].key == "sharedstate.WarnOnn");
+  CHECK(U[1].closest == "sharedstate.WarnOn");
+}
+
 } // TEST_SUITE
