@@ -65,6 +65,22 @@ bool isStdAtomicMember(const FunctionDecl *F) {
   return N == "atomic" || N.starts_with("__atomic");
 }
 
+/// A member function of a standard container that keeps a copy of its
+/// element or key argument.
+bool storesInContainer(const FunctionDecl *F) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(F);
+  if (!MD || !MD->getParent()->isInStdNamespace())
+    return false;
+  if (MD->getOverloadedOperator() == OO_Subscript)
+    return true;
+  if (!MD->getDeclName().isIdentifier())
+    return false;
+  llvm::StringRef N = MD->getName();
+  return N == "push_back" || N == "push_front" || N == "push" || N == "insert" || N == "insert_or_assign" ||
+         N == "try_emplace" || N == "emplace" || N == "emplace_back" || N == "emplace_front" ||
+         N == "emplace_hint" || N == "assign" || N == "resize";
+}
+
 } // namespace
 
 std::optional<Use> Mutation::stepOperatorCall(Walk &W, const CXXOperatorCallExpr *Op, const Expr *Cur) {
@@ -188,6 +204,10 @@ Use Mutation::argument(const Subject &S, bool Whole, const FunctionDecl *F, cons
       return writeAt(AccessWhat::Mutate, Frame, "moved into " + quoted(F));
     return Read;
   }
+  // `ptrs.push_back(&g)`, `by_key[p]`: a standard container keeps the pointer.
+  if ((St == State::Pointer || St == State::PointerLocal) && ArgExpr->getType()->isPointerType() && !PT.isNull() &&
+      PT->isReferenceType() && isPointerToMutable(PT.getNonReferenceType()) && F && storesInContainer(F))
+    return writeAt(AccessWhat::Escape, Frame, "stored by " + quoted(F));
   if (St != State::Pointer)
     return Read;
   if (ArgExpr->getType()->isPointerType()) {
