@@ -2,7 +2,6 @@
 #include "classify/Concurrency.h"
 
 #include <algorithm>
-#include <deque>
 
 namespace sharedstate {
 
@@ -125,13 +124,11 @@ void ConcurrencyModel::collectRoots() {
     if (F.isPublic)
       PublicMethods[F.memberOf].push_back(K);
   }
-  // Who calls std::functions of each type: what is kept in one runs there.
-  std::map<std::string, std::vector<std::string>> StdFunctionCallers;
-  const std::string StdFunction = "std::function<";
+  // Who calls through each signature: what is kept in a std::function runs
+  // where std::functions of its type are called.
+  std::map<std::string, std::vector<std::string>> IndirectCallers;
   for (const IndirectCall &C : P.indirectCalls)
-    if (C.signature.compare(0, StdFunction.size(), StdFunction) == 0)
-      StdFunctionCallers[C.signature.substr(StdFunction.size(), C.signature.size() - StdFunction.size() - 1)]
-          .push_back(C.caller);
+    IndirectCallers[C.signature].push_back(C.caller);
   for (const Root &R : P.roots) {
     std::vector<std::string> Entries = R.entries;
     if (!R.entryClass.empty())
@@ -149,8 +146,8 @@ void ConcurrencyModel::collectRoots() {
     }
     // Kept in a std::function the program calls: it runs in those calls,
     // in the programs that keep it (keptCallees).
-    if (auto It = StdFunctionCallers.find(R.keptAs); R.kind == RootKind::Callback && !R.keptAs.empty() &&
-                                                       It != StdFunctionCallers.end()) {
+    if (auto It = IndirectCallers.find(stdFunctionCall(R.keptAs));
+        R.kind == RootKind::Callback && !R.keptAs.empty() && It != IndirectCallers.end()) {
       const int Index = static_cast<int>(KeptCallables.size());
       KeptCallables.push_back({R.starter, Entries});
       for (const std::string &Caller : It->second) {
@@ -200,22 +197,20 @@ int ConcurrencyModel::addContext(Context C) {
   return static_cast<int>(Contexts.size()) - 1;
 }
 
-/// Gives Context to Entries and to everything they call.
+/// Gives Context to Entries and to everything they call (what a static
+/// initializer runs stays in none).
 void ConcurrencyModel::reach(int Context, const std::vector<std::string> &Entries) {
-  std::deque<std::string> Work(Entries.begin(), Entries.end());
-  std::set<std::string> Seen;
+  std::set<std::string> Reached;
   const int Program = Contexts[Context].program;
-  while (!Work.empty()) {
-    std::string K = std::move(Work.front());
-    Work.pop_front();
-    if (!Seen.insert(K).second || Graph.initialization.count(K))
-      continue;
+  closure(Entries, Reached, [&](const std::string &K, std::vector<std::string> &Next) {
+    if (Graph.initialization.count(K))
+      return;
     addUnique(FunctionContexts[K], Context);
-    for (const std::string &C : Callees[K])
-      Work.push_back(C);
-    for (const std::string &C : keptCallees(K, Program))
-      Work.push_back(C);
-  }
+    if (auto It = Callees.find(K); It != Callees.end())
+      Next.insert(Next.end(), It->second.begin(), It->second.end());
+    std::vector<std::string> Kept = keptCallees(K, Program);
+    Next.insert(Next.end(), Kept.begin(), Kept.end());
+  });
 }
 
 /// What a call of std::functions in K runs in a program (-1: the library):

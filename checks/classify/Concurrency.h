@@ -35,6 +35,7 @@
 #include "classify/Resolve.h"
 #include "facts/Merge.h"
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -123,6 +124,23 @@ private:
   void inheritLocks();
   int addContext(Context C);
   void reach(int Context, const std::vector<std::string> &Entries);
+  /// Visits From and what Expand(K, Next) leads to from each K, breadth
+  /// first, each function once: Seen gains every one visited (those it
+  /// already holds are not visited again).
+  template <typename ExpandFn>
+  static void closure(const std::vector<std::string> &From, std::set<std::string> &Seen, ExpandFn Expand) {
+    std::deque<std::string> Work(From.begin(), From.end());
+    std::vector<std::string> Next;
+    while (!Work.empty()) {
+      std::string K = std::move(Work.front());
+      Work.pop_front();
+      if (!Seen.insert(K).second)
+        continue;
+      Next.clear();
+      Expand(K, Next);
+      Work.insert(Work.end(), Next.begin(), Next.end());
+    }
+  }
 
   const ProgramFacts &P;
   const CallGraphFacts &Graph;

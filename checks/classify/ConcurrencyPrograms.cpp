@@ -4,7 +4,6 @@
 #include "classify/Concurrency.h"
 
 #include <algorithm>
-#include <deque>
 
 namespace sharedstate {
 
@@ -15,36 +14,29 @@ bool isLambda(const Function &F) { return !F.enclosing.empty() || F.key.rfind("l
 /// Functions from which a root is started, through calls.
 std::set<std::string> ConcurrencyModel::startingFunctions() const {
   std::set<std::string> Starts;
-  std::deque<std::string> Work;
+  std::vector<std::string> Starters;
   for (const RootInfo &R : Roots)
     if (R.kind != RootKind::Test && !R.starter.empty())
-      Work.push_back(R.starter);
-  while (!Work.empty()) {
-    std::string K = std::move(Work.front());
-    Work.pop_front();
-    if (!Starts.insert(K).second)
-      continue;
+      Starters.push_back(R.starter);
+  closure(Starters, Starts, [&](const std::string &K, std::vector<std::string> &Next) {
     if (auto It = Callers.find(K); It != Callers.end())
-      Work.insert(Work.end(), It->second.begin(), It->second.end());
-  }
+      Next.insert(Next.end(), It->second.begin(), It->second.end());
+  });
   return Starts;
 }
 
 /// What a program runs (main, what it calls, the roots it starts and what
 /// they call, to a fixed point) into Universe; returns those roots.
 std::vector<int> ConcurrencyModel::programRoots(const std::string &MainKey, std::set<std::string> &Universe) const {
-  std::deque<std::string> Work{MainKey};
+  std::vector<std::string> Work{MainKey};
   std::vector<int> Out;
   for (bool Grew = true; Grew;) {
     Grew = false;
-    while (!Work.empty()) {
-      std::string K = std::move(Work.front());
-      Work.pop_front();
-      if (!Universe.insert(K).second)
-        continue;
+    closure(Work, Universe, [&](const std::string &K, std::vector<std::string> &Next) {
       if (auto It = Callees.find(K); It != Callees.end())
-        Work.insert(Work.end(), It->second.begin(), It->second.end());
-    }
+        Next.insert(Next.end(), It->second.begin(), It->second.end());
+    });
+    Work.clear();
     // Callables the program keeps, run by std::function calls it makes.
     for (const auto &[Caller, Kept] : KeptBy)
       if (Universe.count(Caller))
@@ -69,19 +61,15 @@ std::vector<int> ConcurrencyModel::programRoots(const std::string &MainKey, std:
 /// Whether the functions, or one they call, run an event loop themselves
 /// (`server.run()` that ends in io_context::run()).
 bool ConcurrencyModel::runsEventLoop(const std::vector<std::string> &From) const {
-  std::deque<std::string> Work(From.begin(), From.end());
-  std::set<std::string> Seen;
-  while (!Work.empty()) {
-    std::string K = std::move(Work.front());
-    Work.pop_front();
-    if (!Seen.insert(K).second)
-      continue;
-    if (auto F = P.functions.find(K); F != P.functions.end() && F->second.runsEventLoop)
-      return true;
+  std::set<std::string> Reached;
+  closure(From, Reached, [&](const std::string &K, std::vector<std::string> &Next) {
     if (auto It = Callees.find(K); It != Callees.end())
-      Work.insert(Work.end(), It->second.begin(), It->second.end());
-  }
-  return false;
+      Next.insert(Next.end(), It->second.begin(), It->second.end());
+  });
+  return std::any_of(Reached.begin(), Reached.end(), [&](const std::string &K) {
+    auto F = P.functions.find(K);
+    return F != P.functions.end() && F->second.runsEventLoop;
+  });
 }
 
 /// The first of main's statements that can start concurrency: it starts a
@@ -126,9 +114,11 @@ void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::
   // One event loop: main runs it on its own thread, and every root is a
   // callback of it (or kept by project code, which runs there): the
   // callbacks run one at a time, inside main's call. No thread at all.
-  const bool RunsLoop = std::any_of(Steps.begin(), Steps.end(), [&](const MainStep &S) {
-    return S.eventLoop || runsEventLoop(S.callees);
-  });
+  std::vector<std::string> StepCallees;
+  for (const MainStep &S : Steps)
+    StepCallees.insert(StepCallees.end(), S.callees.begin(), S.callees.end());
+  const bool RunsLoop = std::any_of(Steps.begin(), Steps.end(), [](const MainStep &S) { return S.eventLoop; }) ||
+                        runsEventLoop(StepCallees);
   const bool OneLoop = RunsLoop && std::all_of(ProgramRoots.begin(), ProgramRoots.end(), [&](int R) {
                          return !Roots[R].handler && Roots[R].onLoop;
                        });

@@ -160,7 +160,7 @@ void CallGraph::visitStdFunctionCall(const CXXMethodDecl *Callee) {
     return;
   std::string Signature = stdFunctionSignature(Callee->getParent(), TU.ids.policy());
   if (!Signature.empty())
-    Indirect.emplace(contextAt(TU.stack.top()).key, "std::function<" + Signature + ">");
+    Indirect.emplace(contextAt(TU.stack.top()).key, stdFunctionCall(Signature));
 }
 
 void CallGraph::emit(TUFacts &Out) {

@@ -370,12 +370,15 @@ struct CallEdge {
 /// A call through a function pointer, or a pointer to member function, of
 /// the given type: it may call any function of that type whose address escapes.
 /// A call through a pointer to function of a signature ("int (const char *)"),
-/// or of a std::function ("std::function<void (int)>").
+/// or of a std::function (stdFunctionCall: "std::function<void (int)>").
 struct IndirectCall {
   std::string caller;
   std::string signature;
   auto tie() const { return std::tie(caller, signature); }
 };
+
+/// The IndirectCall signature of calling a std::function of call signature Sig.
+inline std::string stdFunctionCall(const std::string &Sig) { return "std::function<" + Sig + ">"; }
 
 struct TUError {
   std::string file;
