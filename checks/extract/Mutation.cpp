@@ -116,9 +116,7 @@ void Mutation::followParameter(const FunctionDecl *F, const ParmVarDecl *P) {
   Subject S{AccessTarget::parameter(TU.ids.functionKey(F), P->getFunctionScopeIndex()), "", /*summary=*/true};
   // A pointer parameter is a local holding a pointer into the object:
   // writing through it writes the object, reassigning it does not.
-  Use U = walk(S, Reference ? State::Object : State::PointerLocal, true, TU.stack.top());
-  if (U.isWrite)
-    recordParamEffect(S, U);
+  follow(S, Reference ? State::Object : State::PointerLocal, true, /*Reads=*/false);
 }
 
 void Mutation::recordParamEffect(const Subject &S, const Use &U) {

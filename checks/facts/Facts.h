@@ -189,12 +189,9 @@ struct GuardedCheck {
 struct ParamEffect {
   unsigned param = 0;
   bool writes = true; ///< false: only keeps it
-  friend bool operator<(const ParamEffect &A, const ParamEffect &B) {
-    return std::tie(A.param, A.writes) < std::tie(B.param, B.writes);
-  }
-  friend bool operator==(const ParamEffect &A, const ParamEffect &B) {
-    return A.param == B.param && A.writes == B.writes;
-  }
+  auto tie() const { return std::tie(param, writes); }
+  friend bool operator<(const ParamEffect &A, const ParamEffect &B) { return A.tie() < B.tie(); }
+  friend bool operator==(const ParamEffect &A, const ParamEffect &B) { return A.tie() == B.tie(); }
 };
 
 /// A parameter handed on to a parameter of another project function: what

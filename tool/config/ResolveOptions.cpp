@@ -69,12 +69,19 @@ CheckSettings resolveCheck(const OptionLookup &Lookup, const std::string &Check)
   return S;
 }
 
-ExtensibleLists configuredLists(const OptionLookup &Lookup) {
-  ExtensibleLists Out;
+namespace {
+/// The prefixes of our CheckOptions keys: `sharedstate`, then each check's id.
+std::vector<std::string> optionPrefixes() {
   std::vector<std::string> Prefixes = {SharedPrefix};
   for (const CheckInfo &C : CheckTable)
     Prefixes.emplace_back(C.id);
-  for (const std::string &Prefix : Prefixes)
+  return Prefixes;
+}
+} // namespace
+
+ExtensibleLists configuredLists(const OptionLookup &Lookup) {
+  ExtensibleLists Out;
+  for (const std::string &Prefix : optionPrefixes())
     for (const ListOption &L : ListOptions)
       if (std::optional<std::string> V = Lookup(Prefix + "." + L.option))
         appendUnique(Out.*L.list, *V);
@@ -119,9 +126,7 @@ bool resolveScan(const OptionLookup &Lookup, const CommandLineOptions &CommandLi
 }
 
 std::vector<UnknownKey> unknownKeys(const std::map<std::string, std::string> &CheckOptions) {
-  std::vector<std::string> Prefixes = {SharedPrefix};
-  for (const CheckInfo &C : CheckTable)
-    Prefixes.emplace_back(C.id);
+  const std::vector<std::string> Prefixes = optionPrefixes();
   std::vector<std::string> Known;
   for (const std::string &Prefix : Prefixes) {
     Known.push_back(Prefix + ".WarnOn");
