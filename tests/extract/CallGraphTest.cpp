@@ -7,17 +7,20 @@ using namespace sharedstate::extracttest;
 
 TEST_SUITE("extract: call graph and variables") {
 
-TEST_CASE("calls are edges; main, virtual and address-taken functions are entries") {
+TEST_CASE("calls are edges, main is a program, virtual functions are marked, address-taken ones are entries") {
   TUFacts F = extract("void helper() {}\n"
                       "void hook() {}\n"
                       "void (*ptr)() = &hook;\n"
                       "struct Base { virtual void on() {} };\n"
                       "int main() { helper(); return 0; }\n");
   CHECK(calls(F, "main", "helper"));
-  CHECK(function(F, "main").isEntry);
+  CHECK(function(F, "main").isMain);
+  CHECK_FALSE(function(F, "main").isEntry);
   CHECK(function(F, "hook").isEntry);
-  CHECK(function(F, "Base::on").isEntry);
+  CHECK(function(F, "Base::on").isVirtual);
+  CHECK_FALSE(function(F, "Base::on").isEntry);
   CHECK_FALSE(function(F, "helper").isEntry);
+  CHECK_FALSE(function(F, "helper").isMain);
 }
 
 TEST_CASE("a dynamic initializer is a pseudo-function calling what it calls") {

@@ -19,7 +19,7 @@ const Root *rootVia(const TUFacts &F, const std::string &Via) {
 
 TEST_SUITE("extract: concurrency") {
 
-TEST_CASE("a std::thread constructor is a thread root; in a loop it has many instances") {
+TEST_CASE("a std::thread constructor is a thread root, in a loop it has many instances") {
   TUFacts F = extract("#include <ministd.h>\n"
                       "void work();\n"
                       "void once() { std::thread t(work); t.join(); }\n"
@@ -73,7 +73,7 @@ TEST_CASE("main's statements say where threads start and which objects main owns
   CHECK(function(F, "main").isMain);
 }
 
-TEST_CASE("each access holds its mutexes by identity; unlocking one releases only it") {
+TEST_CASE("each access holds its mutexes by identity, unlocking one releases only it") {
   TUFacts F = extract("#include <ministd.h>\n"
                       "pthread_mutex_t a, b; int x, y;\n"
                       "void f() {\n"

@@ -31,7 +31,7 @@ TEST_CASE("an emptiness check, its region and what the region calls") {
   CHECK_FALSE(G.doubleChecked);
 }
 
-TEST_CASE("`if (p) return p;` guards the rest of the block") {
+TEST_CASE("`if (p) return p` guards the rest of the block") {
   TUFacts F = extract("struct Conn {}; Conn *conn;\n"
                       "Conn *get() {\n"
                       "  if (conn)\n"

@@ -19,7 +19,7 @@ TEST_CASE("assignment and ++ of the whole variable reassign it") {
   CHECK(accessesTo(F, "last", AccessWhat::Reassign).size() == 1);
 }
 
-TEST_CASE("a read is no write; it is recorded once per function and lock set") {
+TEST_CASE("a read is no write, it is recorded once per function and lock set") {
   TUFacts F = extract("#include <ministd.h>\n"
                       "int limit = 3; int table[4]; const int fixed = 1; std::mutex mu;\n"
                       "int get(int i) { int x = limit; return x + limit + table[i] + fixed + sizeof(limit = 2); }\n"
@@ -47,7 +47,7 @@ TEST_CASE("an element or field written is a mutation, not a reassignment") {
   CHECK(accessesTo(F, "stats", AccessWhat::Reassign).empty());
 }
 
-TEST_CASE("a non-const member call writes; an accessor with a const overload does not") {
+TEST_CASE("a non-const member call writes, an accessor with a const overload does not") {
   TUFacts F = extract("#include <ministd.h>\n"
                       "std::vector<int> log_lines; std::map<int, int> cache;\n"
                       "int serve(int k) { log_lines.push_back(k); return log_lines[0] + (cache.find(k) == "
@@ -63,7 +63,7 @@ TEST_CASE("a non-const member call writes; an accessor with a const overload doe
   CHECK(Cache.front().functionName == "fill");
 }
 
-TEST_CASE("passing by non-const reference or pointer writes; by value or const reference reads") {
+TEST_CASE("passing by non-const reference or pointer writes, by value or const reference reads") {
   TUFacts F = extract("void take(int &); void peek(const int &); void copy(int); void point(int *);\n"
                       "int a, b, c, d;\n"
                       "void serve() { take(a); peek(b); copy(c); point(&d); }\n");
@@ -73,7 +73,7 @@ TEST_CASE("passing by non-const reference or pointer writes; by value or const r
   CHECK(accessesTo(F, "d").front().detail == "passed by pointer to 'point'");
 }
 
-TEST_CASE("a write through a local reference is a write to the variable; the alias is borrowed") {
+TEST_CASE("a write through a local reference is a write to the variable, the alias is borrowed") {
   TUFacts F = extract("int counters[4];\n"
                       "void serve(int i) { int &slot = counters[i]; ++slot; }\n");
   CHECK(accessesTo(F, "counters", AccessWhat::Mutate).size() == 1);
@@ -112,7 +112,7 @@ TEST_CASE("a forwarding reference decides nothing by itself: the call site binds
   CHECK(WriteThroughParameter);
 }
 
-TEST_CASE("a dynamic initializer is an access of its own; a constant one is not") {
+TEST_CASE("a dynamic initializer is an access of its own, a constant one is not") {
   TUFacts F = extract("int compute(); int dynamic = compute(); int constant = 3;\n");
   REQUIRE(accessesTo(F, "dynamic", AccessWhat::Init).size() == 1);
   CHECK(accessesTo(F, "dynamic", AccessWhat::Init).front().functionName == "(initializer of dynamic)");

@@ -9,7 +9,7 @@ using List = std::vector<std::string>;
 
 TEST_SUITE("lists") {
 
-TEST_CASE("items split on ';' and ',' and are trimmed") {
+TEST_CASE("items split on semicolons and commas and are trimmed") {
   CHECK(splitList("a;b, c") == List{"a", "b", "c"});
   CHECK(splitList("  mylib::SpinLock ;\tmylib::Queue\n") == List{"mylib::SpinLock", "mylib::Queue"});
   CHECK(splitList("only") == List{"only"});

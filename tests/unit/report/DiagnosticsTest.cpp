@@ -44,7 +44,7 @@ TEST_CASE("the message at the finding, a note per write, then the hint") {
   CHECK(D.notes[2].message == "guard it");
 }
 
-TEST_CASE("the lazy-init check itself is no note; instances are") {
+TEST_CASE("the lazy-init check itself is no note, instances are") {
   Finding F;
   F.location = at(4, 7);
   F.evidence = {evidence(AccessWhat::Check, 4, "get"), evidence(AccessWhat::Mutate, 5, "get")};
