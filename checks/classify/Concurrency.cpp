@@ -262,25 +262,22 @@ void ConcurrencyModel::countInstances() {
 /// Every call of a function holds what its caller holds at the call, and
 /// what every call of the caller holds: a greatest fixed point over the
 /// call edges, intersecting over the callers. A lock on a field of `this`
-/// passes only through calls on `this`.
-void ConcurrencyModel::inheritLocks() {
+/// passes only through calls on `this`. Hand-offs pass the same way: a
+/// function called only before a release store of a flag runs before it.
+template <typename SiteFn, typename OwnFn>
+std::map<std::string, std::vector<LockRef>> ConcurrencyModel::meetOverCalls(SiteFn AtSite, OwnFn Own) const {
   std::map<std::string, std::vector<const CallEdge *>> In;
   for (const CallEdge &E : P.edges)
     In[E.callee].push_back(&E);
-  auto Own = [&](const std::string &K) -> const std::vector<LockRef> & {
-    static const std::vector<LockRef> None;
-    auto It = P.functions.find(K);
-    return It == P.functions.end() ? None : It->second.bodyLocks;
-  };
-  // nullopt: not known yet (everything).
   // A function called from where we cannot see (its address escapes, or a
-  // root runs it) holds nothing on those calls: it inherits nothing.
+  // root runs it) has nothing on those calls: it inherits nothing.
   std::set<std::string> CalledBare;
   for (const auto &[K, F] : P.functions)
     if (F.isEntry)
       CalledBare.insert(K);
   for (const RootInfo &R : Roots)
     CalledBare.insert(R.entries.begin(), R.entries.end());
+  // nullopt: not known yet (everything).
   std::map<std::string, std::optional<std::vector<LockRef>>> Held;
   for (const auto &[K, Edges] : In)
     if (!CalledBare.count(K))
@@ -305,7 +302,7 @@ void ConcurrencyModel::inheritLocks() {
         if (!Caller)
           continue; // not known yet: does not constrain
         Unknown = false;
-        std::vector<LockRef> At = E->locks;
+        std::vector<LockRef> At = AtSite(*E);
         for (const LockRef &L : *Caller)
           if (L.kind != LockRef::Kind::ThisField || E->onThis)
             At.push_back(L);
@@ -330,16 +327,31 @@ void ConcurrencyModel::inheritLocks() {
       }
     }
   }
+  std::map<std::string, std::vector<LockRef>> Out;
   for (const auto &[K, F] : P.functions) {
-    std::vector<LockRef> All = F.bodyLocks;
+    std::vector<LockRef> All = Own(K);
     if (auto It = Held.find(K); It != Held.end() && It->second)
       All.insert(All.end(), It->second->begin(), It->second->end());
     for (LockRef &L : All)
       L = resolved(L);
     std::sort(All.begin(), All.end());
     All.erase(std::unique(All.begin(), All.end()), All.end());
-    Inherited[K] = std::move(All);
+    if (!All.empty())
+      Out[K] = std::move(All);
   }
+  return Out;
+}
+
+void ConcurrencyModel::inheritLocks() {
+  const std::vector<LockRef> None;
+  auto BodyLocks = [&](const std::string &K) -> const std::vector<LockRef> & {
+    auto It = P.functions.find(K);
+    return It == P.functions.end() ? None : It->second.bodyLocks;
+  };
+  auto Nothing = [&](const std::string &) -> const std::vector<LockRef> & { return None; };
+  Inherited = meetOverCalls([](const CallEdge &E) { return E.locks; }, BodyLocks);
+  InheritedReleases = meetOverCalls([](const CallEdge &E) { return E.handOffs.releasedAfter; }, Nothing);
+  InheritedAcquires = meetOverCalls([](const CallEdge &E) { return E.handOffs.acquiredBefore; }, Nothing);
 }
 
 LockRef ConcurrencyModel::resolved(const LockRef &L) const {
@@ -354,10 +366,24 @@ LockRef ConcurrencyModel::resolved(const LockRef &L) const {
   return Out;
 }
 
-const std::vector<LockRef> &ConcurrencyModel::inheritedLocks(const std::string &Function) const {
+namespace {
+const std::vector<LockRef> &entryOf(const std::map<std::string, std::vector<LockRef>> &M, const std::string &K) {
   static const std::vector<LockRef> None;
-  auto It = Inherited.find(Function);
-  return It == Inherited.end() ? None : It->second;
+  auto It = M.find(K);
+  return It == M.end() ? None : It->second;
+}
+} // namespace
+
+const std::vector<LockRef> &ConcurrencyModel::inheritedReleases(const std::string &Function) const {
+  return entryOf(InheritedReleases, Function);
+}
+
+const std::vector<LockRef> &ConcurrencyModel::inheritedAcquires(const std::string &Function) const {
+  return entryOf(InheritedAcquires, Function);
+}
+
+const std::vector<LockRef> &ConcurrencyModel::inheritedLocks(const std::string &Function) const {
+  return entryOf(Inherited, Function);
 }
 
 // --- questions --------------------------------------------------------------------------

@@ -93,6 +93,10 @@ public:
   /// The locks every call of a function holds (the caller's, inherited
   /// through the calls, and its own body's), sorted.
   const std::vector<LockRef> &inheritedLocks(const std::string &Function) const;
+  /// The flags every call of a function is followed by a release store of,
+  /// and those an acquire load saw set before every call of it (HandOffs).
+  const std::vector<LockRef> &inheritedReleases(const std::string &Function) const;
+  const std::vector<LockRef> &inheritedAcquires(const std::string &Function) const;
   /// A lock with its CallResult identity resolved to the variable it is.
   LockRef resolved(const LockRef &L) const;
 
@@ -122,6 +126,8 @@ private:
   void propagate();
   void countInstances();
   void inheritLocks();
+  template <typename SiteFn, typename OwnFn>
+  std::map<std::string, std::vector<LockRef>> meetOverCalls(SiteFn AtSite, OwnFn Own) const;
   int addContext(Context C);
   void reach(int Context, const std::vector<std::string> &Entries);
   /// Visits From and what Expand(K, Next) leads to from each K, breadth
@@ -170,7 +176,7 @@ private:
   };
   std::map<std::string, std::vector<Step>> MainContexts;
   std::map<std::string, SourceLocation> StartupEnds;
-  std::map<std::string, std::vector<LockRef>> Inherited;
+  std::map<std::string, std::vector<LockRef>> Inherited, InheritedReleases, InheritedAcquires;
   std::set<int> SingleThreadedPrograms;
 };
 

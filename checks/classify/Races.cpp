@@ -15,6 +15,30 @@ std::vector<LockRef> locksOf(const AccessOn &A, const ConcurrencyModel &Model) {
   return Out;
 }
 
+namespace {
+/// The flags released after A (its own and every caller's), resolved.
+std::vector<LockRef> flags(const std::vector<LockRef> &Own, const std::vector<LockRef> &Inherited,
+                           const ConcurrencyModel &Model) {
+  std::vector<LockRef> Out;
+  Out.reserve(Own.size() + Inherited.size());
+  for (const LockRef &L : Own)
+    Out.push_back(Model.resolved(L));
+  Out.insert(Out.end(), Inherited.begin(), Inherited.end());
+  return Out;
+}
+
+bool common(const std::vector<LockRef> &X, const std::vector<LockRef> &Y) {
+  return std::any_of(X.begin(), X.end(),
+                     [&](const LockRef &L) { return std::any_of(Y.begin(), Y.end(), [&](const LockRef &M) { return L.sameMutex(M); }); });
+}
+} // namespace
+
+bool handedOff(const AccessOn &Before, const AccessOn &After, const ConcurrencyModel &Model) {
+  const Access &B = *Before.access, &A = *After.access;
+  return common(flags(B.handOffs.releasedAfter, Model.inheritedReleases(B.functionKey), Model),
+                flags(A.handOffs.acquiredBefore, Model.inheritedAcquires(A.functionKey), Model));
+}
+
 bool ordered(const AccessOn &A, const AccessOn &B, const ConcurrencyModel &Model) {
   const Sync SA = A.evidence.sync, SB = B.evidence.sync;
   if (SA == Sync::Once || SB == Sync::Once)
@@ -26,7 +50,7 @@ bool ordered(const AccessOn &A, const AccessOn &B, const ConcurrencyModel &Model
     for (const LockRef &Y : LB)
       if (X.sameMutex(Y) && !(X.shared && Y.shared))
         return true;
-  return false;
+  return handedOff(A, B, Model) || handedOff(B, A, Model);
 }
 
 namespace {

@@ -4,8 +4,9 @@
 // They can run at the same time when their contexts are concurrent
 // (Concurrency.h). Nothing orders them when they hold no common mutex (by
 // identity: a mutex variable, the mutex field of the same object; at least
-// one of them holding it exclusively), they are not both atomic, and
-// neither runs inside call_once. Reads count: a variable written under a
+// one of them holding it exclusively), they are not both atomic, neither
+// runs inside call_once, and no release/acquire hand-off of a flag orders
+// them. Reads count: a variable written under a
 // lock but read without it races, and the unlocked read is the racing
 // access. An address that escapes is not itself a write: a race needs a
 // write the scan sees.
@@ -39,7 +40,13 @@ RaceAnalysis analyzeRaces(const std::vector<AccessOn> &Accesses, const Concurren
 /// The mutexes an access holds: its own and every caller's, resolved.
 std::vector<LockRef> locksOf(const AccessOn &A, const ConcurrencyModel &Model);
 
-/// Whether something orders A and B (a common mutex, both atomic, call_once).
+/// Whether a release/acquire hand-off orders Before before After: a flag
+/// stored with release after Before is loaded with acquire, and seen set,
+/// before After.
+bool handedOff(const AccessOn &Before, const AccessOn &After, const ConcurrencyModel &Model);
+
+/// Whether something orders A and B (a common mutex, both atomic, call_once,
+/// a release/acquire hand-off).
 bool ordered(const AccessOn &A, const AccessOn &B, const ConcurrencyModel &Model);
 
 /// Where an access runs, for the evidence.

@@ -6,6 +6,7 @@
 #include <clang/AST/DeclTemplate.h>
 #include <clang/AST/Expr.h>
 #include <clang/AST/ExprCXX.h>
+#include <clang/AST/Stmt.h>
 
 #include <algorithm>
 
@@ -122,6 +123,21 @@ bool isForwardingReference(const FunctionDecl *F, unsigned Param) {
   if (const auto *R = T->getAs<RValueReferenceType>())
     return !R->getPointeeType().isConstQualified() && R->getPointeeType()->isTemplateTypeParmType();
   return false;
+}
+
+bool isFunctionBoundary(const Decl *D) {
+  if (isa<FunctionDecl, FieldDecl>(D))
+    return true;
+  const auto *V = dyn_cast<VarDecl>(D);
+  return V && V->hasGlobalStorage();
+}
+
+bool alwaysExits(const Stmt *S) {
+  if (const auto *CS = dyn_cast_or_null<CompoundStmt>(S))
+    return !CS->body_empty() && alwaysExits(CS->body_back());
+  if (const auto *E = dyn_cast_or_null<Expr>(S))
+    return isa<CXXThrowExpr>(E->IgnoreImplicit());
+  return isa_and_nonnull<ReturnStmt, BreakStmt, ContinueStmt, GotoStmt>(S);
 }
 
 } // namespace sharedstate::extract

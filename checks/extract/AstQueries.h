@@ -13,9 +13,11 @@
 
 namespace clang {
 class CXXRecordDecl;
+class Decl;
 class Expr;
 class FunctionDecl;
 struct PrintingPolicy;
+class Stmt;
 } // namespace clang
 
 namespace sharedstate::extract {
@@ -51,5 +53,12 @@ bool isStdFunctionClass(const clang::CXXRecordDecl *RD);
 /// Parameter Param of F is a forwarding reference (template T&&, also in a
 /// trailing pack): whether it writes depends on the callee's body.
 bool isForwardingReference(const clang::FunctionDecl *F, unsigned Param);
+
+/// A frame that ends the function a node belongs to: a function, the
+/// initializer of a static-storage variable, an in-class member initializer.
+bool isFunctionBoundary(const clang::Decl *D);
+/// A statement that never falls through to the next: return, throw,
+/// break, continue, goto, or a block ending in one.
+bool alwaysExits(const clang::Stmt *S);
 
 } // namespace sharedstate::extract

@@ -89,7 +89,7 @@ void CallGraph::addEdge(const FunctionDecl *Callee, bool OnThis) {
   size_t I = TU.stack.top();
   Context C = contextAt(I);
   Held H = TU.locks.heldAt(I);
-  Edges.insert({C.key, TU.ids.functionKey(Callee), H.sync(), std::move(H.locks), OnThis});
+  Edges.insert({C.key, TU.ids.functionKey(Callee), H.sync(), std::move(H.locks), OnThis, TU.handOff.at(I)});
 }
 
 void CallGraph::addEdgeTo(const std::string &Callee, bool Once) {
@@ -97,7 +97,7 @@ void CallGraph::addEdgeTo(const std::string &Callee, bool Once) {
   Context C = contextAt(I);
   Held H = TU.locks.heldAt(I);
   const Sync S = H.anyExclusive() || !Once ? H.sync() : Sync::Once;
-  Edges.insert({C.key, Callee, S, std::move(H.locks), false});
+  Edges.insert({C.key, Callee, S, std::move(H.locks), false, TU.handOff.at(I)});
 }
 
 void CallGraph::visitFunctionDecl(const FunctionDecl *FD) {
@@ -126,7 +126,7 @@ void CallGraph::visitConstruct(const CXXConstructExpr *E) {
   const CXXRecordDecl *RD = Ctor->getParent();
   for (const FieldDecl *FD : RD->fields())
     if (FD->hasInClassInitializer()) {
-      Edges.insert({TU.ids.functionKey(Ctor), "dmi:" + TU.ids.declKey(RD), Sync::None, {}, true});
+      Edges.insert({TU.ids.functionKey(Ctor), "dmi:" + TU.ids.declKey(RD), Sync::None, {}, true, {}});
       break;
     }
 }

@@ -1,6 +1,7 @@
 // Lock tracking by mutex identity (see Locks.h for the rules).
 #include "extract/Locks.h"
 
+#include "extract/AstQueries.h"
 #include "extract/TUContext.h"
 
 #include <clang/AST/Attr.h>
@@ -39,25 +40,6 @@ bool isLockTag(const Expr *Arg, bool &Deferred) {
   llvm::StringRef N = RD->getName();
   Deferred = N == "defer_lock_t" || N == "try_to_lock_t";
   return N == "defer_lock_t" || N == "try_to_lock_t" || N == "adopt_lock_t";
-}
-
-/// A frame that ends the function a node belongs to: a function, the
-/// initializer of a static-storage variable, an in-class member initializer.
-bool isFunctionBoundary(const Decl *D) {
-  if (isa<FunctionDecl, FieldDecl>(D))
-    return true;
-  const auto *V = dyn_cast<VarDecl>(D);
-  return V && V->hasGlobalStorage();
-}
-
-/// A statement that never falls through to the next: return, throw,
-/// break, continue, goto, or a block ending in one.
-bool alwaysExits(const Stmt *S) {
-  if (const auto *CS = dyn_cast_or_null<CompoundStmt>(S))
-    return !CS->body_empty() && alwaysExits(CS->body_back());
-  if (const auto *E = dyn_cast_or_null<Expr>(S))
-    return isa<CXXThrowExpr>(E->IgnoreImplicit());
-  return isa_and_nonnull<ReturnStmt, BreakStmt, ContinueStmt, GotoStmt>(S);
 }
 
 } // namespace

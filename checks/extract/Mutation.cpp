@@ -188,6 +188,7 @@ void Mutation::recordWrite(const Subject &S, const Use &U, size_t MentionIndex) 
   A.sync = U.sync != Sync::None ? U.sync : H.sync();
   bool SharedOnly = A.sync == Sync::None && H.sharedOnly();
   A.locks = std::move(H.locks);
+  A.handOffs = TU.handOff.at(U.frame);
   A.detail = U.detail;
   if (SharedOnly)
     A.detail += A.detail.empty() ? "only a shared (reader) lock is held" : ", only a shared (reader) lock is held";
@@ -202,12 +203,14 @@ void Mutation::recordWrite(const Subject &S, const Use &U, size_t MentionIndex) 
   addAccess(std::move(A));
 }
 
-void Mutation::recordRead(const Subject &S, size_t MentionIndex) {
+void Mutation::recordRead(const Subject &S, size_t MentionIndex, Sync Own) {
   if (S.isField() || S.summary || TU.stack.inUnevaluatedContext(MentionIndex))
     return;
   Context C = TU.calls.contextAt(MentionIndex);
   Held H = TU.locks.heldAt(MentionIndex);
-  if (!SeenReads.emplace(S.target, C.key, H.sync(), H.locks).second)
+  HandOffs Around = TU.handOff.at(MentionIndex);
+  const Sync Synced = Own != Sync::None ? Own : H.sync();
+  if (!SeenReads.emplace(S.target, C.key, Synced, H.locks, Around).second)
     return;
   Access A;
   A.target = S.target;
@@ -217,8 +220,9 @@ void Mutation::recordRead(const Subject &S, size_t MentionIndex) {
     A.location = TU.ids.location(ME->getMemberLoc());
   A.functionKey = C.key;
   A.functionName = C.name;
-  A.sync = H.sync();
+  A.sync = Synced;
   A.locks = std::move(H.locks);
+  A.handOffs = std::move(Around);
   addAccess(std::move(A));
 }
 
@@ -243,7 +247,7 @@ void Mutation::follow(const Subject &S, State St, bool Whole, bool Reads) {
   if (U.isWrite)
     recordWrite(S, U, Mention);
   else if (Reads && !U.ofSyncMember)
-    recordRead(S, Mention);
+    recordRead(S, Mention, U.sync);
 }
 
 Use Mutation::walk(const Subject &S, State St, bool Whole, size_t I) {
@@ -511,8 +515,11 @@ std::optional<Use> Mutation::stepStatement(Walk &W, const Stmt *PS, const Expr *
     switch (AE->getOp()) {
     case AtomicExpr::AO__atomic_load:
     case AtomicExpr::AO__atomic_load_n:
-    case AtomicExpr::AO__c11_atomic_load:
-      return Use();
+    case AtomicExpr::AO__c11_atomic_load: {
+      Use Read; // a read, but an atomic one
+      Read.sync = Sync::Atomic;
+      return Read;
+    }
     default:
       return writeAt(W.whole ? AccessWhat::Reassign : AccessWhat::Mutate, W.i - 1, "atomic builtin", Sync::Atomic);
     }

@@ -144,7 +144,8 @@ private:
   Use walk(const Subject &S, State St, bool Whole, size_t I);
   void recordWrite(const Subject &S, const Use &U, size_t MentionIndex);
   /// One read per target, function and locks held: where it happens first.
-  void recordRead(const Subject &S, size_t MentionIndex);
+  /// Own: the read's own synchronization (an atomic builtin's load), if any.
+  void recordRead(const Subject &S, size_t MentionIndex, Sync Own = Sync::None);
   void addAlias(const clang::VarDecl *Local, const Subject &S, State St, bool Whole);
 
   // Steps of the walk (Mutation.cpp). Each looks at how the parent uses the
@@ -181,7 +182,7 @@ private:
   llvm::DenseMap<const clang::CXXMethodDecl *, bool> AccessorCache;
   std::vector<Access> Accesses;
   std::set<std::tuple<AccessTarget, unsigned, unsigned, std::string, AccessWhat, std::string, Sync>> SeenAccesses;
-  std::set<std::tuple<AccessTarget, std::string, Sync, std::vector<LockRef>>> SeenReads;
+  std::set<std::tuple<AccessTarget, std::string, Sync, std::vector<LockRef>, HandOffs>> SeenReads;
   std::vector<ReturnAlias> ReturnAliases;
   std::set<std::string> Borrowed;
   std::vector<Access> MemberWrites;

@@ -11,6 +11,7 @@
 //   Listed         what the option lists say about a type or a call
 //   Ancestors      the stack of nodes above the one being visited
 //   Locks          which lock is held at a node (RAII guards, lock()/unlock())
+//   HandOff        release stores and acquire loads of atomic flags around a node
 //   CallGraph      functions, call edges, and the function around a node
 //   Variables      the inventory of shared variables
 //   Classes        user classes that may serve requests
@@ -25,6 +26,7 @@
 #include "extract/CallGraph.h"
 #include "extract/Classes.h"
 #include "extract/GuardedChecks.h"
+#include "extract/HandOff.h"
 #include "extract/Handlers.h"
 #include "extract/Identity.h"
 #include "extract/Listed.h"
@@ -41,7 +43,7 @@ namespace sharedstate::extract {
 struct TUContext {
   TUContext(clang::ASTContext &Ctx, const AnalysisOptions &Opts)
       : ast(Ctx), sm(Ctx.getSourceManager()), options(Opts), ids(Ctx, Opts.root), listed(Ctx, Opts, ids.policy()),
-        locks(*this), calls(*this), variables(*this), classes(*this), mutation(*this), guardedChecks(*this),
+        locks(*this), handOff(*this), calls(*this), variables(*this), classes(*this), mutation(*this), guardedChecks(*this),
         handlers(*this), roots(*this), programs(*this) {}
   TUContext(const TUContext &) = delete;
   TUContext &operator=(const TUContext &) = delete;
@@ -53,6 +55,7 @@ struct TUContext {
   Listed listed;
   Ancestors stack;
   Locks locks;
+  HandOff handOff;
   CallGraph calls;
   Variables variables;
   Classes classes;

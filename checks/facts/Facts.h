@@ -20,7 +20,7 @@
 namespace sharedstate {
 
 /// Version of the TU-facts serialization; bump when a field changes meaning.
-inline constexpr int FactsVersion = 5;
+inline constexpr int FactsVersion = 6;
 
 enum class VarKind { NamespaceGlobal, StaticMember, FunctionLocalStatic };
 enum class InitKind { None, Constant, Dynamic };
@@ -127,6 +127,19 @@ struct LockRef {
   bool sameMutex(const LockRef &O) const { return kind == O.kind && key == O.key && field == O.field; }
 };
 
+/// Release/acquire hand-offs around an access or a call, by the atomic
+/// flag's identity (as for a mutex). An access with a release store of F
+/// after it is ordered before every access that an acquire load of F that
+/// saw it set precedes (extract/HandOff.h has the patterns).
+struct HandOffs {
+  std::vector<LockRef> releasedAfter;  ///< sorted: a release store of each follows it
+  std::vector<LockRef> acquiredBefore; ///< sorted: an acquire load saw each set before it
+  bool empty() const { return releasedAfter.empty() && acquiredBefore.empty(); }
+  auto tie() const { return std::tie(releasedAfter, acquiredBefore); }
+  friend bool operator==(const HandOffs &A, const HandOffs &B) { return A.tie() == B.tie(); }
+  friend bool operator<(const HandOffs &A, const HandOffs &B) { return A.tie() < B.tie(); }
+};
+
 struct Access {
   AccessTarget target;
   AccessWhat what = AccessWhat::Mutate;
@@ -142,6 +155,7 @@ struct Access {
   std::string field;
   /// The mutexes held (sorted): `sync` is Lock when one of them is exclusive.
   std::vector<LockRef> locks;
+  HandOffs handOffs;
   /// The write hands the object to parameter `passedIndex` of the project
   /// function `passedTo` (by non-const reference or pointer): it writes only
   /// if that function writes through the parameter (Function::paramEffects).
@@ -359,7 +373,8 @@ struct CallEdge {
   Sync sync = Sync::None;      ///< synchronization held at the call site
   std::vector<LockRef> locks;  ///< the mutexes held there (sorted)
   bool onThis = false;         ///< a member call on `this`: the callee's ThisField locks are the caller's
-  auto tie() const { return std::tie(caller, callee, sync, locks, onThis); }
+  HandOffs handOffs;           ///< the flags released after the call and acquired before it
+  auto tie() const { return std::tie(caller, callee, sync, locks, onThis, handOffs); }
   friend bool operator==(const CallEdge &A, const CallEdge &B) { return A.tie() == B.tie(); }
   friend bool operator<(const CallEdge &A, const CallEdge &B) { return A.tie() < B.tie(); }
 };

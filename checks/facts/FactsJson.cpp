@@ -84,6 +84,20 @@ std::vector<LockRef> locksFrom(const nlohmann::json &J) {
   return Out;
 }
 
+void handOffsTo(nlohmann::json &X, const HandOffs &H) {
+  if (!H.releasedAfter.empty())
+    X["released_after"] = locksJson(H.releasedAfter);
+  if (!H.acquiredBefore.empty())
+    X["acquired_before"] = locksJson(H.acquiredBefore);
+}
+
+HandOffs handOffsFrom(const nlohmann::json &X) {
+  HandOffs H;
+  H.releasedAfter = locksFrom(X.value("released_after", nlohmann::json::array()));
+  H.acquiredBefore = locksFrom(X.value("acquired_before", nlohmann::json::array()));
+  return H;
+}
+
 nlohmann::json accessesJson(const std::vector<Access> &List) {
   nlohmann::json Out = nlohmann::json::array();
   for (const Access &A : List) {
@@ -100,6 +114,7 @@ nlohmann::json accessesJson(const std::vector<Access> &List) {
       X["field"] = A.field;
     if (!A.locks.empty())
       X["locks"] = locksJson(A.locks);
+    handOffsTo(X, A.handOffs);
     if (!A.passedTo.empty())
       X["passed_to"] = {{"function", A.passedTo}, {"param", A.passedIndex}};
     Out.push_back(std::move(X));
@@ -123,6 +138,7 @@ std::vector<Access> accessesFrom(const nlohmann::json &J) {
     X.method = A.value("method", "");
     X.field = A.value("field", "");
     X.locks = locksFrom(A.value("locks", nlohmann::json::array()));
+    X.handOffs = handOffsFrom(A);
     if (const auto P = A.find("passed_to"); P != A.end()) {
       P->at("function").get_to(X.passedTo);
       P->at("param").get_to(X.passedIndex);
@@ -241,6 +257,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
       X["locks"] = locksJson(E.locks);
     if (E.onThis)
       X["on_this"] = true;
+    handOffsTo(X, E.handOffs);
     Edges.push_back(std::move(X));
   }
   J["borrowed"] = F.borrowed;
@@ -370,6 +387,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.sync = require<Sync>(SyncNames, E.at("sync"), "synchronization");
     X.locks = locksFrom(E.value("locks", nlohmann::json::array()));
     X.onThis = E.value("on_this", false);
+    X.handOffs = handOffsFrom(E);
     F.edges.push_back(std::move(X));
   }
   F.borrowed = J.value("borrowed", std::vector<std::string>());

@@ -58,6 +58,15 @@ struct thread {
   template <class F, class... A> explicit thread(F &&, A &&...) {}
   void join();
 };
+enum memory_order { memory_order_relaxed, memory_order_consume, memory_order_acquire,
+                    memory_order_release, memory_order_acq_rel, memory_order_seq_cst };
+template <class T> struct atomic {
+  T load(memory_order = memory_order_seq_cst) const;
+  void store(T, memory_order = memory_order_seq_cst);
+  T exchange(T, memory_order = memory_order_seq_cst);
+  operator T() const;
+  T operator=(T);
+};
 } // namespace std
 typedef struct { int opaque; } pthread_mutex_t;
 extern "C" int pthread_mutex_lock(pthread_mutex_t *);

@@ -26,7 +26,8 @@ TUFacts extract(const std::string &Code, const AnalysisOptions &Opts = AnalysisO
 /// system header: std::mutex, std::shared_mutex, lock_guard, unique_lock
 /// (and defer_lock), shared_lock, call_once/once_flag, move, ref, vector
 /// (push_back, operator[], size, empty, clear), map (operator[], find, end,
-/// count, empty), function, thread (constructor, join); and pthread_mutex_t
+/// count, empty), function, thread (constructor, join), atomic (load,
+/// store, exchange, conversion, assignment; memory_order); and pthread_mutex_t
 /// with pthread_mutex_lock/unlock.
 extern const char *const MiniStd;
 

@@ -125,7 +125,7 @@ struct Program {
     return *this;
   }
   Program &call(const std::string &Caller, const std::string &Callee, Sync S = Sync::None) {
-    CallEdge E{Caller, Callee, S, {}, false};
+    CallEdge E{Caller, Callee, S, {}, false, {}};
     if (S == Sync::Lock)
       E.locks.push_back(theMutex());
     tu.edges.push_back(std::move(E));

@@ -164,7 +164,7 @@ TUFacts everything() {
   Ctor.isStructor = true;
   F.functions.push_back(Ctor);
   for (Sync S : Syncs)
-    F.edges.push_back(CallEdge{"c:@F@serve#", std::string("callee_") + toString(S), S, {}, false});
+    F.edges.push_back(CallEdge{"c:@F@serve#", std::string("callee_") + toString(S), S, {}, false, {}});
 
   // The concurrency facts: every lock kind, root kind and main's steps.
   const LockRef::Kind LockKinds[] = {LockRef::Kind::Variable, LockRef::Kind::ObjectField, LockRef::Kind::ThisField,
