@@ -264,23 +264,27 @@ void ConcurrencyModel::countInstances() {
 /// call edges, intersecting over the callers. A lock on a field of `this`
 /// passes only through calls on `this`. Hand-offs pass the same way: a
 /// function called only before a release store of a flag runs before it.
-template <typename SiteFn, typename OwnFn>
-std::map<std::string, std::vector<LockRef>> ConcurrencyModel::meetOverCalls(SiteFn AtSite, OwnFn Own) const {
-  std::map<std::string, std::vector<const CallEdge *>> In;
+ConcurrencyModel::CallSites ConcurrencyModel::callSites() const {
+  CallSites S;
   for (const CallEdge &E : P.edges)
-    In[E.callee].push_back(&E);
+    S.in[E.callee].push_back(&E);
   // A function called from where we cannot see (its address escapes, or a
   // root runs it) has nothing on those calls: it inherits nothing.
-  std::set<std::string> CalledBare;
   for (const auto &[K, F] : P.functions)
     if (F.isEntry)
-      CalledBare.insert(K);
+      S.calledBare.insert(K);
   for (const RootInfo &R : Roots)
-    CalledBare.insert(R.entries.begin(), R.entries.end());
+    S.calledBare.insert(R.entries.begin(), R.entries.end());
+  return S;
+}
+
+template <typename SiteFn, typename OwnFn>
+std::map<std::string, std::vector<LockRef>> ConcurrencyModel::meetOverCalls(const CallSites &Sites, SiteFn AtSite,
+                                                                            OwnFn Own) const {
   // nullopt: not known yet (everything).
   std::map<std::string, std::optional<std::vector<LockRef>>> Held;
-  for (const auto &[K, Edges] : In)
-    if (!CalledBare.count(K))
+  for (const auto &[K, Edges] : Sites.in)
+    if (!Sites.calledBare.count(K))
       Held[K] = std::nullopt;
   auto HeldBy = [&](const std::string &K) -> std::optional<std::vector<LockRef>> {
     auto It = Held.find(K);
@@ -297,7 +301,7 @@ std::map<std::string, std::vector<LockRef>> ConcurrencyModel::meetOverCalls(Site
     for (auto &[K, Current] : Held) {
       std::optional<std::vector<LockRef>> Meet;
       bool Unknown = true;
-      for (const CallEdge *E : In[K]) {
+      for (const CallEdge *E : Sites.in.at(K)) {
         std::optional<std::vector<LockRef>> Caller = HeldBy(E->caller);
         if (!Caller)
           continue; // not known yet: does not constrain
@@ -349,9 +353,10 @@ void ConcurrencyModel::inheritLocks() {
     return It == P.functions.end() ? None : It->second.bodyLocks;
   };
   auto Nothing = [&](const std::string &) -> const std::vector<LockRef> & { return None; };
-  Inherited = meetOverCalls([](const CallEdge &E) { return E.locks; }, BodyLocks);
-  InheritedReleases = meetOverCalls([](const CallEdge &E) { return E.handOffs.releasedAfter; }, Nothing);
-  InheritedAcquires = meetOverCalls([](const CallEdge &E) { return E.handOffs.acquiredBefore; }, Nothing);
+  const CallSites Sites = callSites();
+  Inherited = meetOverCalls(Sites, [](const CallEdge &E) { return E.locks; }, BodyLocks);
+  InheritedReleases = meetOverCalls(Sites, [](const CallEdge &E) { return E.handOffs.releasedAfter; }, Nothing);
+  InheritedAcquires = meetOverCalls(Sites, [](const CallEdge &E) { return E.handOffs.acquiredBefore; }, Nothing);
 }
 
 LockRef ConcurrencyModel::resolved(const LockRef &L) const {

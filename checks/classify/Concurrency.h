@@ -126,8 +126,15 @@ private:
   void propagate();
   void countInstances();
   void inheritLocks();
+  /// Every function's incoming call edges, and the functions also called
+  /// from where the scan cannot see (they inherit nothing).
+  struct CallSites {
+    std::map<std::string, std::vector<const CallEdge *>> in;
+    std::set<std::string> calledBare;
+  };
+  CallSites callSites() const;
   template <typename SiteFn, typename OwnFn>
-  std::map<std::string, std::vector<LockRef>> meetOverCalls(SiteFn AtSite, OwnFn Own) const;
+  std::map<std::string, std::vector<LockRef>> meetOverCalls(const CallSites &Sites, SiteFn AtSite, OwnFn Own) const;
   int addContext(Context C);
   void reach(int Context, const std::vector<std::string> &Entries);
   /// Visits From and what Expand(K, Next) leads to from each K, breadth

@@ -5,20 +5,10 @@
 
 namespace sharedstate {
 
-std::vector<LockRef> locksOf(const AccessOn &A, const ConcurrencyModel &Model) {
-  const std::vector<LockRef> &Inherited = Model.inheritedLocks(A.access->functionKey);
-  std::vector<LockRef> Out;
-  Out.reserve(A.locks.size() + Inherited.size());
-  for (const LockRef &L : A.locks)
-    Out.push_back(Model.resolved(L));
-  Out.insert(Out.end(), Inherited.begin(), Inherited.end());
-  return Out;
-}
-
 namespace {
-/// The flags released after A (its own and every caller's), resolved.
-std::vector<LockRef> flags(const std::vector<LockRef> &Own, const std::vector<LockRef> &Inherited,
-                           const ConcurrencyModel &Model) {
+/// Own (resolved) and what every call of the function holds or has around it.
+std::vector<LockRef> withInherited(const std::vector<LockRef> &Own, const std::vector<LockRef> &Inherited,
+                                   const ConcurrencyModel &Model) {
   std::vector<LockRef> Out;
   Out.reserve(Own.size() + Inherited.size());
   for (const LockRef &L : Own)
@@ -28,15 +18,20 @@ std::vector<LockRef> flags(const std::vector<LockRef> &Own, const std::vector<Lo
 }
 
 bool common(const std::vector<LockRef> &X, const std::vector<LockRef> &Y) {
-  return std::any_of(X.begin(), X.end(),
-                     [&](const LockRef &L) { return std::any_of(Y.begin(), Y.end(), [&](const LockRef &M) { return L.sameMutex(M); }); });
+  return std::any_of(X.begin(), X.end(), [&](const LockRef &L) {
+    return std::any_of(Y.begin(), Y.end(), [&](const LockRef &M) { return L.sameMutex(M); });
+  });
 }
 } // namespace
 
+std::vector<LockRef> locksOf(const AccessOn &A, const ConcurrencyModel &Model) {
+  return withInherited(A.locks, Model.inheritedLocks(A.access->functionKey), Model);
+}
+
 bool handedOff(const AccessOn &Before, const AccessOn &After, const ConcurrencyModel &Model) {
   const Access &B = *Before.access, &A = *After.access;
-  return common(flags(B.handOffs.releasedAfter, Model.inheritedReleases(B.functionKey), Model),
-                flags(A.handOffs.acquiredBefore, Model.inheritedAcquires(A.functionKey), Model));
+  return common(withInherited(B.handOffs.releasedAfter, Model.inheritedReleases(B.functionKey), Model),
+                withInherited(A.handOffs.acquiredBefore, Model.inheritedAcquires(A.functionKey), Model));
 }
 
 bool ordered(const AccessOn &A, const AccessOn &B, const ConcurrencyModel &Model) {

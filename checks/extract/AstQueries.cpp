@@ -125,6 +125,28 @@ bool isForwardingReference(const FunctionDecl *F, unsigned Param) {
   return false;
 }
 
+bool isAtomicLoad(const AtomicExpr *E) {
+  switch (E->getOp()) {
+  case AtomicExpr::AO__atomic_load:
+  case AtomicExpr::AO__atomic_load_n:
+  case AtomicExpr::AO__c11_atomic_load:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool isAtomicStore(const AtomicExpr *E) {
+  switch (E->getOp()) {
+  case AtomicExpr::AO__atomic_store:
+  case AtomicExpr::AO__atomic_store_n:
+  case AtomicExpr::AO__c11_atomic_store:
+    return true;
+  default:
+    return false;
+  }
+}
+
 bool isFunctionBoundary(const Decl *D) {
   if (isa<FunctionDecl, FieldDecl>(D))
     return true;

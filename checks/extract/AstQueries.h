@@ -12,6 +12,7 @@
 #include <string>
 
 namespace clang {
+class AtomicExpr;
 class CXXRecordDecl;
 class Decl;
 class Expr;
@@ -53,6 +54,11 @@ bool isStdFunctionClass(const clang::CXXRecordDecl *RD);
 /// Parameter Param of F is a forwarding reference (template T&&, also in a
 /// trailing pack): whether it writes depends on the callee's body.
 bool isForwardingReference(const clang::FunctionDecl *F, unsigned Param);
+
+/// An __atomic / __c11_atomic builtin that only loads.
+bool isAtomicLoad(const clang::AtomicExpr *E);
+/// An __atomic / __c11_atomic builtin that only stores.
+bool isAtomicStore(const clang::AtomicExpr *E);
 
 /// A frame that ends the function a node belongs to: a function, the
 /// initializer of a static-storage variable, an in-class member initializer.

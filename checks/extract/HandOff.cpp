@@ -49,21 +49,8 @@ std::optional<HandOff::AtomicOp> HandOff::atomicOp(const Expr *E) {
   if (const auto *AE = dyn_cast<AtomicExpr>(E)) {
     Object = AE->getPtr();
     OrderArg = AE->getOrder();
-    switch (AE->getOp()) {
-    case AtomicExpr::AO__atomic_load:
-    case AtomicExpr::AO__atomic_load_n:
-    case AtomicExpr::AO__c11_atomic_load:
-      Load = true;
-      break;
-    case AtomicExpr::AO__atomic_store:
-    case AtomicExpr::AO__atomic_store_n:
-    case AtomicExpr::AO__c11_atomic_store:
-      Store = true;
-      break;
-    default:
-      Load = Store = true;
-      break;
-    }
+    Load = !isAtomicStore(AE); // anything else reads and writes
+    Store = !isAtomicLoad(AE);
   } else if (const auto *Call = dyn_cast<CallExpr>(E)) {
     const FunctionDecl *F = Call->getDirectCallee();
     if (!F)
@@ -159,8 +146,9 @@ std::optional<HandOff::AtomicOp> HandOff::atomicOp(const Expr *E) {
 void HandOff::atomicOpsIn(const Stmt *S, std::vector<AtomicOp> &Out) {
   if (!S || isa<LambdaExpr>(S))
     return;
-  if (const auto *E = dyn_cast<Expr>(S))
-    if (std::optional<AtomicOp> Op = atomicOp(E); Op && E == E->IgnoreParenImpCasts())
+  // Once per operation: not again for the implicit casts around it.
+  if (const auto *E = dyn_cast<Expr>(S); E && E == E->IgnoreParenImpCasts())
+    if (std::optional<AtomicOp> Op = atomicOp(E))
       Out.push_back(std::move(*Op));
   for (const Stmt *Child : S->children())
     atomicOpsIn(Child, Out);

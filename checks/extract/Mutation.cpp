@@ -512,17 +512,12 @@ std::optional<Use> Mutation::stepStatement(Walk &W, const Stmt *PS, const Expr *
   if (const auto *AE = dyn_cast<AtomicExpr>(PS)) {
     if (AE->getPtr() != Cur || W.st != State::Pointer)
       return Use();
-    switch (AE->getOp()) {
-    case AtomicExpr::AO__atomic_load:
-    case AtomicExpr::AO__atomic_load_n:
-    case AtomicExpr::AO__c11_atomic_load: {
+    if (isAtomicLoad(AE)) {
       Use Read; // a read, but an atomic one
       Read.sync = Sync::Atomic;
       return Read;
     }
-    default:
-      return writeAt(W.whole ? AccessWhat::Reassign : AccessWhat::Mutate, W.i - 1, "atomic builtin", Sync::Atomic);
-    }
+    return writeAt(W.whole ? AccessWhat::Reassign : AccessWhat::Mutate, W.i - 1, "atomic builtin", Sync::Atomic);
   }
   return Use();
 }
