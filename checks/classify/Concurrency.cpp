@@ -165,6 +165,7 @@ void ConcurrencyModel::collectRoots() {
     I.starter = R.starter;
     I.serial = R.serial;
     I.onLoop = R.onLoop;
+    I.handle = R.handle;
     I.many = R.inLoop || R.kind == RootKind::Executor || (R.kind == RootKind::Callback && !R.serial);
     Roots.push_back(std::move(I));
   }
@@ -450,8 +451,18 @@ bool ConcurrencyModel::concurrent(int A, int B) const {
   if (X.kind == Context::Kind::Root && Y.kind == Context::Kind::Root) {
     if (X.root == Y.root)
       return Roots[X.root].many;
+    if (X.to < Y.from || Y.to < X.from)
+      return false; // main joins one before it starts the other
     return !(Roots[X.root].serial && Roots[Y.root].serial); // one event loop
   }
+  // A stretch of main runs alongside the roots running then.
+  auto Alongside = [](const Context &Main, const Context &Root) {
+    return !Main.limited || std::find(Main.with.begin(), Main.with.end(), Root.root) != Main.with.end();
+  };
+  if (X.kind == Context::Kind::Root && Y.kind == Context::Kind::Runtime)
+    return Alongside(Y, X);
+  if (Y.kind == Context::Kind::Root && X.kind == Context::Kind::Runtime)
+    return Alongside(X, Y);
   return X.kind == Context::Kind::Root || Y.kind == Context::Kind::Root;
 }
 

@@ -3,10 +3,14 @@
 // Code runs in contexts:
 // - in a program (a TU defining main): main's start-up (its statements
 //   before the first that can start a thread or enter a server loop), its
-//   run time (from there on), its shutdown (after the statement that joins
-//   every thread main started, when those are all the program has), and
+//   run time (from there on), its quiet stretches (after the statements
+//   that join every thread running then, when main started them all), and
 //   each root the program starts: a thread, an executor task, a callback
-//   kept by code the scan cannot see, a request handler;
+//   kept by code the scan cannot see, a request handler. A thread main
+//   starts and joins runs alongside main's statements from the one that
+//   starts it to the one that joins it (its handle: the std::thread,
+//   pthread_t or container of them); any other root from the end of
+//   start-up on;
 // - outside any program (a library's code): its API (functions with
 //   external linkage that nothing scanned calls, and functions whose
 //   address escapes), its test bodies, and the roots they start.
@@ -18,7 +22,8 @@
 //
 // Two contexts are concurrent when they belong to the same program (other
 // programs are other processes) and: one is a root and the other main's run
-// time or another root; or both are the same root with many instances
+// time while the root runs, or another root whose stretch of main overlaps
+// its own; or both are the same root with many instances
 // (started in a loop, a callback or handler a server may run on several
 // threads, or started from code that itself has many); or either is the
 // library's API, whose callers may be anywhere. Start-up and shutdown are
@@ -36,6 +41,7 @@
 #include "facts/Merge.h"
 
 #include <deque>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -55,6 +61,7 @@ struct RootInfo {
   bool many = false;
   bool serial = false;
   bool onLoop = false; ///< a callback of the program's event loop, if it has one (Root::onLoop)
+  std::string handle;  ///< Root::handle
   /// Started only from test bodies: it runs while its test runs, which
   /// (joined before the test ends, as tests do) is no other test.
   bool fromTests = false;
@@ -62,9 +69,19 @@ struct RootInfo {
 
 struct Context {
   enum class Kind { Startup, Runtime, Shutdown, Root, Tests, Api };
+  static constexpr int Never = std::numeric_limits<int>::max();
+  Context(Kind K, int Program, int Root) : kind(K), program(Program), root(Root) {}
   Kind kind = Kind::Runtime;
   int program = -1; ///< index into ConcurrencyModel::programs(); -1: the library
   int root = -1;    ///< Root contexts: index into roots()
+  /// Root contexts of a program: the first and the last of main's
+  /// statements it can run alongside, from the one that starts it to the
+  /// one that joins it (Never: it is not joined).
+  int from = 0, to = Never;
+  /// Runtime contexts: whether only some of the program's roots run
+  /// alongside this stretch of main, and which (indexes into roots()).
+  bool limited = false;
+  std::vector<int> with;
 };
 
 class ConcurrencyModel {
@@ -122,6 +139,9 @@ private:
   bool runsEventLoop(const std::vector<std::string> &From) const;
   size_t startupBoundary(const ProgramMain &M, const std::set<std::string> &Starts) const;
   void analyzeProgram(const ProgramMain &M, const std::set<std::string> &Starts);
+  /// The statements of main each root of a program runs alongside (Context::from/to).
+  std::map<int, std::pair<int, int>> rootLifetimes(const ProgramMain &M, const std::vector<int> &ProgramRoots,
+                                                   size_t Boundary, size_t Shutdown) const;
   void analyzeLibrary();
   void propagate();
   void countInstances();

@@ -138,31 +138,85 @@ void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::
       }
   if (!Concurrent)
     SingleThreadedPrograms.insert(Program);
+  const std::map<int, std::pair<int, int>> Lifetimes = rootLifetimes(M, ProgramRoots, Boundary, Shutdown);
 
   const int StartupCtx = addContext({Context::Kind::Startup, Program, -1});
   const int RuntimeCtx = addContext({Context::Kind::Runtime, Program, -1});
   const int ShutdownCtx = addContext({Context::Kind::Shutdown, Program, -1});
-  std::vector<std::string> StartupEntries, RuntimeEntries, ShutdownEntries;
+  // A stretch of main alongside only some roots: one context per such set.
+  std::map<std::vector<int>, int> Stretches;
+  auto StretchOf = [&](size_t I) {
+    std::vector<int> Active;
+    for (int R : ProgramRoots)
+      if (const auto &[From, To] = Lifetimes.at(R); From <= static_cast<int>(I) && static_cast<int>(I) <= To)
+        Active.push_back(R);
+    if (Active.empty())
+      return ShutdownCtx; // every thread main started is joined: main runs alone
+    if (Active.size() == ProgramRoots.size())
+      return RuntimeCtx;
+    auto [It, New] = Stretches.emplace(Active, -1);
+    if (New) {
+      Context C{Context::Kind::Runtime, Program, -1};
+      C.limited = true;
+      C.with = Active;
+      It->second = addContext(std::move(C));
+    }
+    return It->second;
+  };
+  std::map<int, std::vector<std::string>> Entries; // context -> what main's statements there call
   std::vector<Step> &MainSteps = MainContexts[MainKey];
   for (size_t I = 0; I < Steps.size(); ++I) {
     // A program that never starts a thread has no start-up: all of it is
     // run time, on the one thread there is.
-    int Ctx = !Concurrent || (I >= Boundary && I < Shutdown) ? RuntimeCtx
-              : I < Boundary                                 ? StartupCtx
-                                                             : ShutdownCtx;
+    int Ctx = !Concurrent ? RuntimeCtx : I < Boundary ? StartupCtx : StretchOf(I);
     MainSteps.push_back({Steps[I].begin, Steps[I].end, Ctx});
-    std::vector<std::string> &To =
-        Ctx == StartupCtx ? StartupEntries : Ctx == ShutdownCtx ? ShutdownEntries : RuntimeEntries;
+    std::vector<std::string> &To = Entries[Ctx];
     To.insert(To.end(), Steps[I].callees.begin(), Steps[I].callees.end());
     addUnique(FunctionContexts[MainKey], Ctx);
   }
   if (Concurrent && Boundary < Steps.size())
     StartupEnds[MainKey] = Steps[Boundary].begin;
-  reach(StartupCtx, StartupEntries);
-  reach(RuntimeCtx, RuntimeEntries);
-  reach(ShutdownCtx, ShutdownEntries);
-  for (int R : ProgramRoots)
-    reach(OneLoop ? RuntimeCtx : addContext({Context::Kind::Root, Program, R}), Roots[R].entries);
+  // In context order, so that what the reports list does not depend on the map.
+  for (auto &[Ctx, Callees] : Entries)
+    reach(Ctx, Callees);
+  for (int R : ProgramRoots) {
+    if (OneLoop) {
+      reach(RuntimeCtx, Roots[R].entries);
+      continue;
+    }
+    Context C{Context::Kind::Root, Program, R};
+    std::tie(C.from, C.to) = Lifetimes.at(R);
+    reach(addContext(std::move(C)), Roots[R].entries);
+  }
+}
+
+/// A thread main starts runs alongside main's statements from the one that
+/// starts it to the first later one that joins its handle. Without a
+/// handle main joins, when every root is a thread main started, it runs
+/// until the last statement that joins any thread. Any other root runs
+/// from the end of start-up on.
+std::map<int, std::pair<int, int>> ConcurrencyModel::rootLifetimes(const ProgramMain &M,
+                                                                   const std::vector<int> &ProgramRoots,
+                                                                   size_t Boundary, size_t Shutdown) const {
+  const std::vector<MainStep> &Steps = M.steps;
+  std::map<int, std::pair<int, int>> Out;
+  for (int R : ProgramRoots) {
+    const RootInfo &Root = Roots[R];
+    int From = static_cast<int>(Boundary), To = Context::Never;
+    for (size_t I = 0; Root.starter == M.function && I < Steps.size(); ++I) {
+      if (!within(Root.location, Steps[I].begin, Steps[I].end))
+        continue;
+      From = static_cast<int>(I);
+      for (size_t J = I; J < Steps.size() && !Root.handle.empty() && To == Context::Never; ++J)
+        if (std::find(Steps[J].joined.begin(), Steps[J].joined.end(), Root.handle) != Steps[J].joined.end())
+          To = static_cast<int>(J);
+      if (To == Context::Never && Shutdown < Steps.size())
+        To = static_cast<int>(Shutdown) - 1;
+      break;
+    }
+    Out[R] = {From, To};
+  }
+  return Out;
 }
 
 /// The library: code no program runs. Its API may be called from anywhere;

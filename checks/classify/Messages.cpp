@@ -59,7 +59,7 @@ void describeVariable(const SharedVariable &V, Finding &F, const VariableVerdict
       F.message = S + " is written only during start-up, before the first thread starts at " + W.startupEnds +
                   " (" + Cat + ", probably thread-safe): starting a thread orders the writes before it";
     else if (W.shutdownOnly)
-      F.message = S + " is written only at shutdown, after every thread is joined (" + Cat +
+      F.message = S + " is written only while main runs alone, after the threads it started are joined (" + Cat +
                   ", probably thread-safe)";
     else
       F.message = S + " is written only during initialization (" + Cat + ", probably thread-safe)";
@@ -80,6 +80,10 @@ void describeVariable(const SharedVariable &V, Finding &F, const VariableVerdict
   case VariableVerdict::Why::Confined:
     F.message = Head + ", only by " + W.confinedTo + ", which has one instance (" + Cat +
                 ", probably thread-safe): it is confined to that thread";
+    return;
+  case VariableVerdict::Why::Sequential:
+    F.message = Head + ", but never by two threads at once: main joins each thread that reaches it before it "
+                "starts the next (" + Cat + ", probably thread-safe)";
     return;
   case VariableVerdict::Why::SingleThreaded:
     F.message = Head + ", but nothing that writes or reads it runs concurrently: the program starts no thread, "

@@ -29,7 +29,7 @@ struct VariableVerdict {
   bool shutdownOnly = false;
   /// Category 3 and 4: why it is safe, or the race ("written in 'f' (...)
   /// while read in 'g' (...)"), or where it is confined to.
-  enum class Why { Races, Synchronized, Guarded, Confined, SingleThreaded, EscapesOnly } why = Why::Synchronized;
+  enum class Why { Races, Synchronized, Guarded, Confined, Sequential, SingleThreaded, EscapesOnly } why = Why::Synchronized;
   std::string race;
   std::string escapesIn; ///< EscapesOnly: the function its address escapes in
   std::string confinedTo;

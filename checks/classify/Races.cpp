@@ -91,12 +91,17 @@ RaceAnalysis analyzeRaces(const std::vector<AccessOn> &Accesses, const Concurren
   }
   std::sort(Seen.begin(), Seen.end());
   Seen.erase(std::unique(Seen.begin(), Seen.end()), Seen.end());
+  auto Joined = [&](int C) {
+    const Context &X = Model.contexts()[C];
+    return X.kind == Context::Kind::Root && X.to != Context::Never;
+  };
   if (Seen.size() == 1 && Model.contexts()[Seen.front()].kind == Context::Kind::Root) {
     Out.why = RaceAnalysis::Why::Confined;
     Out.firstContext = Seen.front();
     return Out;
   }
-  Out.why = RaceAnalysis::Why::SingleThreaded;
+  Out.why = std::any_of(Seen.begin(), Seen.end(), Joined) ? RaceAnalysis::Why::Sequential
+                                                          : RaceAnalysis::Why::SingleThreaded;
   return Out;
 }
 

@@ -154,6 +154,7 @@ void categorize(const SharedVariable &V, Finding &F, std::vector<AccessOn> Acces
     F.verdict = Verdict::ProbablyThreadSafe;
     W.why = !RuntimeRealWrite                            ? VariableVerdict::Why::EscapesOnly
             : R.why == RaceAnalysis::Why::Confined       ? VariableVerdict::Why::Confined
+            : R.why == RaceAnalysis::Why::Sequential     ? VariableVerdict::Why::Sequential
             : R.why == RaceAnalysis::Why::SingleThreaded ? VariableVerdict::Why::SingleThreaded
                                                          : VariableVerdict::Why::Synchronized;
     if (R.why == RaceAnalysis::Why::Confined)

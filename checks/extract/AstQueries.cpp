@@ -98,6 +98,11 @@ bool isStdFunctionClass(const CXXRecordDecl *RD) {
           RD->getName() == "copyable_function");
 }
 
+bool isStdClass(QualType T, llvm::StringRef Name) {
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  return RD && RD->isInStdNamespace() && RD->getDeclName().isIdentifier() && RD->getName() == Name;
+}
+
 bool isStdFunctionType(QualType T) { return isStdFunctionClass(T.getNonReferenceType()->getAsCXXRecordDecl()); }
 
 std::string stdFunctionSignature(const CXXRecordDecl *RD, const PrintingPolicy &Policy) {

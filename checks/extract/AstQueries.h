@@ -37,6 +37,9 @@ bool isPointerLikeClass(clang::QualType T);
 /// =, +=, ... as an overloaded operator.
 bool isAssignmentOperator(clang::OverloadedOperatorKind K);
 
+/// Whether T (through references) is the standard class `std::Name`.
+bool isStdClass(clang::QualType T, llvm::StringRef Name);
+
 /// F is std::<one of Names>.
 bool isStdFunction(const clang::FunctionDecl *F, std::initializer_list<llvm::StringRef> Names);
 /// A value through implicit conversions, temporaries, functional casts,

@@ -1,6 +1,7 @@
 // Main's statements (see Programs.h).
 #include "extract/Programs.h"
 
+#include "extract/AstQueries.h"
 #include "extract/TUContext.h"
 
 #include <clang/AST/DeclCXX.h>
@@ -48,6 +49,7 @@ void Programs::visitFunctionDecl(const FunctionDecl *FD) {
   P.file = TU.ids.mainFile();
   for (const Stmt *S : Body->body()) {
     MainStep Step;
+    Top = S;
     Step.begin = TU.ids.location(S->getBeginLoc());
     Step.end = TU.ids.location(S->getEndLoc());
     std::set<std::string> Callees;
@@ -60,6 +62,51 @@ void Programs::visitFunctionDecl(const FunctionDecl *FD) {
   Found.push_back(std::move(P));
 }
 
+std::string Programs::identityOf(const VarDecl *V) const {
+  return TU.variables.isShared(V) ? TU.ids.variableKey(TU.ids.canonicalVariable(V)) : TU.ids.declKey(V);
+}
+
+std::string Programs::handleOf(const Expr *E) const {
+  for (int Depth = 0; E && Depth < 8; ++Depth) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref)) {
+      E = UO->getSubExpr();
+    } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+      E = AS->getBase();
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if (Op->getOperator() != OO_Subscript && Op->getOperator() != OO_Arrow && Op->getOperator() != OO_Star)
+        return "";
+      E = Op->getArg(0);
+    } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (!M || !M->getDeclName().isIdentifier() ||
+          !(M->getName() == "at" || M->getName() == "front" || M->getName() == "back" || M->getName() == "get"))
+        return "";
+      E = MC->getImplicitObjectArgument();
+    } else if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+      if (!V)
+        return "";
+      if (auto It = RangeOf.find(V); It != RangeOf.end())
+        return It->second;
+      return identityOf(V);
+    } else {
+      return "";
+    }
+  }
+  return "";
+}
+
+void Programs::noteJoin(const CallExpr *Call, MainStep &Step) const {
+  const Expr *Handle = nullptr;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+    Handle = MC->getImplicitObjectArgument();
+  else if (Call->getNumArgs() > 0)
+    Handle = Call->getArg(0); // pthread_join(t, ...), thrd_join(t, ...)
+  if (std::string H = handleOf(Handle); !H.empty())
+    Step.joined.push_back(std::move(H));
+}
+
 std::string Programs::objectOf(const Stmt *Object) {
   const auto *E = dyn_cast_or_null<Expr>(Object);
   if (!E)
@@ -69,7 +116,7 @@ std::string Programs::objectOf(const Stmt *Object) {
     E = UO->getSubExpr()->IgnoreParenImpCasts();
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
-      return TU.variables.isShared(V) ? TU.ids.variableKey(TU.ids.canonicalVariable(V)) : TU.ids.declKey(V);
+      return identityOf(V);
   // drogon::app().registerHandler(...); drogon::app().run();
   if (const auto *Call = dyn_cast<CallExpr>(E))
     if (const FunctionDecl *F = Call->getDirectCallee())
@@ -88,7 +135,10 @@ void Programs::scan(const Stmt *S, MainStep &Step, std::set<std::string> &Callee
       const bool Loop = TU.listed.has(TU.options.eventLoopFunctions, Name);
       Step.eventLoop = Step.eventLoop || Loop;
       Step.serverLoop = Step.serverLoop || Loop || TU.listed.has(TU.options.serverLoopFunctions, Name);
-      Step.joins = Step.joins || TU.listed.has(TU.options.joinFunctions, Name);
+      if (TU.listed.has(TU.options.joinFunctions, Name)) {
+        Step.joins = true;
+        noteJoin(Call, Step);
+      }
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
         bool Registers = false;
         for (unsigned I = 0; I < MC->getNumArgs(); ++I)
@@ -97,11 +147,22 @@ void Programs::scan(const Stmt *S, MainStep &Step, std::set<std::string> &Callee
           (Registers ? Step.registers : Step.uses).push_back(O);
       }
     }
+  if (const auto *For = dyn_cast<CXXForRangeStmt>(S))
+    if (std::string H = handleOf(For->getRangeInit()); !H.empty())
+      RangeOf[For->getLoopVariable()] = std::move(H);
   if (const auto *DS = dyn_cast<DeclStmt>(S))
-    for (const Decl *D : DS->decls())
-      if (const auto *V = dyn_cast<VarDecl>(D); V && V->hasLocalStorage() && ownsItsObject(V))
+    for (const Decl *D : DS->decls()) {
+      const auto *V = dyn_cast<VarDecl>(D);
+      if (!V || !V->hasLocalStorage())
+        continue;
+      if (ownsItsObject(V))
         if (const CXXRecordDecl *RD = TU.classes.instanceClass(V->getType()))
           Locals.insert(TU.classes.note(RD));
+      // A std::jthread a block inside the statement declares is joined
+      // when the block ends, inside the statement.
+      if (S != Top && isStdClass(V->getType(), "jthread"))
+        Step.joined.push_back(identityOf(V));
+    }
   if (const auto *CE = dyn_cast<CXXConstructExpr>(S))
     if (const CXXConstructorDecl *F = CE->getConstructor(); F && !TU.ids.inSystemHeader(F->getLocation()))
       Callees.insert(TU.ids.functionKey(F));

@@ -12,13 +12,17 @@
 
 #include "facts/Facts.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace clang {
+class CallExpr;
+class Expr;
 class FunctionDecl;
 class Stmt;
+class VarDecl;
 } // namespace clang
 
 namespace sharedstate::extract {
@@ -32,16 +36,29 @@ public:
   void visitFunctionDecl(const clang::FunctionDecl *FD);
   void emit(TUFacts &Out) { Out.programs = std::move(Found); }
 
+  /// The thread handle an expression names (Root::handle, MainStep::joined):
+  /// a variable, through `&`, `*`, `->`, subscripts and `at`/`front`/`back`
+  /// (an element stands for its container), and a range-for variable of
+  /// main for the container it runs over; "" for anything else.
+  std::string handleOf(const clang::Expr *E) const;
+  /// A variable as an identity: a shared variable's key, or a local's.
+  std::string identityOf(const clang::VarDecl *V) const;
+
 private:
   /// What one statement of main does, anywhere inside it (not in lambdas
   /// it defines: those run when they are called).
   void scan(const clang::Stmt *S, MainStep &Step, std::set<std::string> &Callees);
   /// The object a member call is made on, as an identity; "" for none.
   std::string objectOf(const clang::Stmt *Object);
+  /// The handles a listed join call joins.
+  void noteJoin(const clang::CallExpr *Call, MainStep &Step) const;
 
   TUContext &TU;
   std::vector<ProgramMain> Found;
   std::set<std::string> Locals; ///< the classes of main's locals, while scanning it
+  const clang::Stmt *Top = nullptr; ///< the statement of main being scanned
+  /// main's range-for variables, and the handle of the range each runs over.
+  std::map<const clang::VarDecl *, std::string> RangeOf;
 };
 
 } // namespace sharedstate::extract

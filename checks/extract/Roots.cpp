@@ -141,6 +141,32 @@ void Roots::add(RootKind Kind, const std::string &Via, const Callable &C, const 
   Found.push_back(std::move(R));
 }
 
+std::string Roots::threadHandle(const Expr *Start, const std::vector<const Expr *> &Args) const {
+  const Programs &Names = TU.programs;
+  if (const auto *Call = dyn_cast<CallExpr>(Start); Call && !isa<CXXMemberCallExpr>(Call) && !Args.empty() &&
+                                                    Args.front()->getType()->isPointerType())
+    return Names.handleOf(Args.front()); // pthread_create(&t, ...), thrd_create(&t, ...)
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Start))
+    return Names.handleOf(MC->getImplicitObjectArgument()); // threads.emplace_back(f)
+  const Ancestors &Stack = TU.stack;
+  for (size_t I = Stack.top(); I > 0; --I) {
+    const Frame &F = Stack[I - 1];
+    if (const auto *V = dyn_cast_or_null<VarDecl>(F.D))
+      return Names.identityOf(V); // std::thread t(f); auto done = std::async(f);
+    if (!F.S)
+      return "";
+    if (isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ExprWithCleanups, CXXFunctionalCastExpr,
+            ParenExpr, CXXConstructExpr>(F.S))
+      continue;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(F.S); Op && Op->getOperator() == OO_Equal)
+      return Names.handleOf(Op->getArg(0)); // t = std::thread(f);
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(F.S))
+      return Names.handleOf(MC->getImplicitObjectArgument()); // threads.push_back(std::thread(f))
+    return "";
+  }
+  return "";
+}
+
 bool Roots::startsThreadInContainer(const FunctionDecl *Callee, const std::vector<const Expr *> &Args) {
   const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
   if (!MD || !MD->getDeclName().isIdentifier() || !MD->getParent()->isInStdNamespace())
@@ -191,8 +217,10 @@ void Roots::visitCall(const CallExpr *E, const FunctionDecl *Callee) {
     if (Name == "std::async" && isDeferredLaunch(Args))
       return handedTo(E, Callee, Args);
     // The thread runs the first callable; the others are its arguments.
-    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty())
+    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty()) {
       add(RootKind::Thread, Name, Cs.front(), E);
+      Found.back().handle = threadHandle(E, Args);
+    }
     return;
   }
   if (TU.listed.has(Opts.executorFunctions, Name)) {
@@ -211,8 +239,10 @@ void Roots::visitConstruct(const CXXConstructExpr *E) {
   std::string Name = TU.listed.listName(Ctor);
   const AnalysisOptions &Opts = TU.options;
   if (TU.listed.has(Opts.threadFunctions, Name)) {
-    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty())
+    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty()) {
       add(RootKind::Thread, Name, Cs.front(), E);
+      Found.back().handle = threadHandle(E, Args);
+    }
     return;
   }
   if (TU.listed.has(Opts.testRegistrationFunctions, Name)) {

@@ -74,6 +74,10 @@ private:
   /// push_back/emplace_back of a std::thread into a container: a thread start.
   bool startsThreadInContainer(const clang::FunctionDecl *Callee, const std::vector<const clang::Expr *> &Args);
   bool inLoop() const;
+  /// What keeps the thread the node being visited starts (Root::handle):
+  /// the variable it initializes or is assigned to, the container it is
+  /// added to, or for pthread_create the pthread_t it fills.
+  std::string threadHandle(const clang::Expr *Start, const std::vector<const clang::Expr *> &Args) const;
   enum class Kept { No, Locally, ByTheCall, Elsewhere };
   Kept keptByStdFunction(const clang::FunctionDecl *Callee);
 

@@ -20,7 +20,7 @@
 namespace sharedstate {
 
 /// Version of the TU-facts serialization; bump when a field changes meaning.
-inline constexpr int FactsVersion = 6;
+inline constexpr int FactsVersion = 7;
 
 enum class VarKind { NamespaceGlobal, StaticMember, FunctionLocalStatic };
 enum class InitKind { None, Constant, Dynamic };
@@ -283,6 +283,11 @@ struct Root {
   /// ("void (int)") by the program's own code. Where the program calls
   /// std::functions of that type, it runs there: no root of its own.
   std::string keptAs;
+  /// Thread only: the object that owns the thread (a std::thread or future
+  /// variable, a pthread_t, a container or array of them), as an identity
+  /// MainStep::joined uses; "" when it is not kept. A join of it in main
+  /// ends the thread's lifetime there.
+  std::string handle;
 };
 
 /// One top-level statement of a program's main, in order. Start-up is the
@@ -293,6 +298,9 @@ struct MainStep {
   bool serverLoop = false;          ///< it calls a listed server loop (httplib::Server::listen, ...)
   bool eventLoop = false;           ///< it runs a listed event loop on main's thread (io_context::run)
   bool joins = false;               ///< it calls a listed join (std::thread::join, pthread_join, ...)
+  /// The thread handles (Root::handle) it joins: `t.join()`, `pthread_join(t[i], 0)`, a loop over a
+  /// container joining each element, a std::jthread that goes out of scope inside it.
+  std::vector<std::string> joined;
   /// Objects (variable keys, or the function whose result it is) given a
   /// callback to keep, and objects a member function is called on: a call on
   /// an object that was given a callback may start running it.

@@ -300,7 +300,8 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                      {"serial", R.serial},
                      {"on_loop", R.onLoop},
                      {"handed_to", R.handedTo},
-                     {"kept_as", R.keptAs}});
+                     {"kept_as", R.keptAs},
+                     {"handle", R.handle}});
   auto &Indirect = J["indirect_calls"] = nlohmann::json::array();
   for (const IndirectCall &C : F.indirectCalls)
     Indirect.push_back({{"caller", C.caller}, {"signature", C.signature}});
@@ -314,6 +315,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                        {"server_loop", S.serverLoop},
                        {"event_loop", S.eventLoop},
                        {"joins", S.joins},
+                       {"joined", S.joined},
                        {"registers", S.registers},
                        {"uses", S.uses}});
     Programs.push_back(
@@ -440,6 +442,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.onLoop = R.value("on_loop", false);
     X.handedTo = R.value("handed_to", "");
     X.keptAs = R.value("kept_as", "");
+    X.handle = R.value("handle", "");
     F.roots.push_back(std::move(X));
   }
   for (const auto &C : J.value("indirect_calls", nlohmann::json::array()))
@@ -457,6 +460,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
       Y.serverLoop = S.value("server_loop", false);
       Y.eventLoop = S.value("event_loop", false);
       Y.joins = S.value("joins", false);
+      Y.joined = S.value("joined", std::vector<std::string>());
       Y.registers = S.value("registers", std::vector<std::string>());
       Y.uses = S.value("uses", std::vector<std::string>());
       X.steps.push_back(std::move(Y));

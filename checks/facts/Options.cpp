@@ -81,7 +81,9 @@ AnalysisOptions AnalysisOptions::defaults() {
                           "asio::io_service::run", "websocketpp::transport::asio::endpoint::run", "uv_run",
                           "g_main_loop_run"};
   O.eventLoopNamespaces = {"boost::asio", "asio"};
-  O.joinFunctions = {"std::thread::join", "std::jthread::join", "boost::thread::join", "pthread_join", "thrd_join"};
+  // A future's get() and wait() end what std::async runs for it.
+  O.joinFunctions = {"std::thread::join", "std::jthread::join", "boost::thread::join", "pthread_join", "thrd_join",
+                     "std::future::get",  "std::future::wait",  "std::shared_future::get", "std::shared_future::wait"};
   O.testBaseClasses = {"testing::Test", "UnitTest::Test"};
   O.testRegistrationFunctions = {"Catch::AutoReg::AutoReg", "doctest::detail::regTest",
                                  "benchmark::internal::RegisterBenchmarkInternal"};

@@ -73,6 +73,55 @@ TEST_CASE("main's statements say where threads start and which objects main owns
   CHECK(function(F, "main").isMain);
 }
 
+TEST_CASE("a thread's handle is what keeps it, and main's statements say which handles they join") {
+  TUFacts F = extract("#include <ministd.h>\n"
+                      "void work();\n"
+                      "int main() {\n"
+                      "  std::thread a(work);\n"                         // 4
+                      "  std::thread b(work);\n"                         // 5
+                      "  a.join();\n"                                    // 6
+                      "  std::vector<std::thread> pool;\n"               // 7
+                      "  for (int i = 0; i < 2; ++i) pool.emplace_back(work);\n" // 8
+                      "  for (auto &t : pool) t.join();\n"               // 9
+                      "  { std::jthread s(work); }\n"                    // 10
+                      "  std::thread c = std::thread(work);\n"           // 11
+                      "  b.join();\n"                                    // 12
+                      "}\n");
+  REQUIRE(F.roots.size() == 5);
+  REQUIRE(F.programs.size() == 1);
+  const std::vector<MainStep> &Steps = F.programs[0].steps;
+  REQUIRE(Steps.size() == 9);
+  const std::string A = F.roots[0].handle, B = F.roots[1].handle, Pool = F.roots[2].handle,
+                    Scoped = F.roots[3].handle, C = F.roots[4].handle;
+  for (const std::string &H : {A, B, Pool, Scoped, C})
+    CHECK_FALSE(H.empty());
+  CHECK(A != B);
+  CHECK(Steps[2].joined == std::vector<std::string>{A});
+  CHECK(Steps[5].joined == std::vector<std::string>{Pool}); // the range-for's variable stands for the container
+  CHECK(Steps[6].joined == std::vector<std::string>{Scoped}); // the jthread leaves its block there
+  CHECK(Steps[8].joined == std::vector<std::string>{B});
+  CHECK(Steps[7].joined.empty()); // c is never joined
+  CHECK(Steps[0].joined.empty());
+}
+
+TEST_CASE("pthread_create fills the handle pthread_join joins, an array element standing for the array") {
+  TUFacts F = extract("typedef unsigned long pthread_t;\n"
+                      "extern \"C\" int pthread_create(pthread_t *, const void *, void *(*)(void *), void *);\n"
+                      "extern \"C\" int pthread_join(pthread_t, void **);\n"
+                      "void *work(void *);\n"
+                      "int main() {\n"
+                      "  pthread_t t[4];\n"
+                      "  for (int i = 0; i < 4; ++i) pthread_create(&t[i], nullptr, work, nullptr);\n"
+                      "  for (int i = 0; i < 4; ++i) pthread_join(t[i], nullptr);\n"
+                      "}\n");
+  REQUIRE(F.roots.size() == 1);
+  REQUIRE(F.programs.size() == 1);
+  CHECK_FALSE(F.roots[0].handle.empty());
+  CHECK(F.roots[0].inLoop);
+  REQUIRE(F.programs[0].steps.size() == 3);
+  CHECK(F.programs[0].steps[2].joined == std::vector<std::string>{F.roots[0].handle});
+}
+
 TEST_CASE("each access holds its mutexes by identity, unlocking one releases only it") {
   TUFacts F = extract("#include <ministd.h>\n"
                       "pthread_mutex_t a, b; int x, y;\n"

@@ -32,6 +32,9 @@ template <class T> struct reference_wrapper { T *p; };
 template <class T> reference_wrapper<T> ref(T &t) { return {&t}; }
 template <class T> struct vector {
   void push_back(const T &);
+  template <class... A> void emplace_back(A &&...);
+  T *begin();
+  T *end();
   T &operator[](size_t);
   const T &operator[](size_t) const;
   size_t size() const;
@@ -56,6 +59,11 @@ template <class R, class... A> struct function<R(A...)> {
 };
 struct thread {
   template <class F, class... A> explicit thread(F &&, A &&...) {}
+  void join();
+};
+struct jthread {
+  template <class F, class... A> explicit jthread(F &&, A &&...) {}
+  ~jthread();
   void join();
 };
 enum memory_order { memory_order_relaxed, memory_order_consume, memory_order_acquire,

@@ -38,10 +38,10 @@ auto fields(const HandlerInstance &H) {
 auto fields(const ClassInfo &C) { return std::tie(C.key, C.name, C.location, C.bases); }
 auto fields(const Root &R) {
   return std::tie(R.kind, R.via, R.entries, R.entryClass, R.starter, R.location, R.inLoop, R.serial, R.onLoop,
-                  R.handedTo, R.keptAs);
+                  R.handedTo, R.keptAs, R.handle);
 }
 auto fields(const MainStep &S) {
-  return std::tie(S.begin, S.end, S.callees, S.serverLoop, S.eventLoop, S.joins, S.registers, S.uses);
+  return std::tie(S.begin, S.end, S.callees, S.serverLoop, S.eventLoop, S.joins, S.joined, S.registers, S.uses);
 }
 auto fields(const IndirectCall &C) { return C.tie(); }
 auto fields(const CallEdge &E) { return std::tie(E.caller, E.callee, E.sync); }
@@ -205,15 +205,16 @@ TUFacts everything() {
     R.onLoop = K == RootKind::Executor;
     R.handedTo = K == RootKind::Callback ? "c:@F@register#" : "";
     R.keptAs = K == RootKind::Callback ? "void (int)" : "";
+    R.handle = K == RootKind::Thread ? "c:server.cpp@1200@F@main#@workers" : "";
     F.roots.push_back(R);
   }
   ProgramMain M;
   M.function = "c:@F@main#@server.cpp";
   M.file = MainFile;
   M.locals = {"c:@S@Server"};
-  MainStep Parse{at(100), at(101), {"c:@F@parse#"}, false, false, false, {}, {}};
-  MainStep Serve2{at(102), at(103), {}, true, true, false, {"c:@server"}, {"c:@server"}};
-  MainStep Join{at(104), at(104), {}, false, false, true, {}, {}};
+  MainStep Parse{at(100), at(101), {"c:@F@parse#"}, false, false, false, {}, {}, {}};
+  MainStep Serve2{at(102), at(103), {}, true, true, false, {}, {"c:@server"}, {"c:@server"}};
+  MainStep Join{at(104), at(104), {}, false, false, true, {"c:server.cpp@1200@F@main#@workers"}, {}, {}};
   M.steps = {Parse, Serve2, Join};
   F.programs.push_back(M);
   F.indirectCalls.push_back(IndirectCall{"c:@F@serve#", "void (int)"});
