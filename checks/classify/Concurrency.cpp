@@ -2,6 +2,7 @@
 #include "classify/Concurrency.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace sharedstate {
 
@@ -194,7 +195,7 @@ void ConcurrencyModel::collectRoots() {
 }
 
 int ConcurrencyModel::addContext(Context C) {
-  Contexts.push_back(C);
+  Contexts.push_back(std::move(C));
   return static_cast<int>(Contexts.size()) - 1;
 }
 
