@@ -95,6 +95,23 @@ const VarDecl *Identity::localStaticPattern(const VarDecl *V) {
   return It->second;
 }
 
+const CXXRecordDecl *Identity::mainFileClass(const Decl *D) const {
+  const DeclContext *DC = isa<DeclContext>(D) ? cast<DeclContext>(D) : D->getDeclContext();
+  for (; DC; DC = DC->getParent()) {
+    const auto *RD = dyn_cast<CXXRecordDecl>(DC);
+    if (!RD)
+      continue;
+    const CXXRecordDecl *Pattern = RD;
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      Pattern = Spec->getSpecializedTemplate()->getTemplatedDecl();
+    else if (const CXXRecordDecl *From = RD->getInstantiatedFromMemberClass())
+      Pattern = From;
+    if (SM.isInMainFile(SM.getExpansionLoc(Pattern->getCanonicalDecl()->getLocation())))
+      return Pattern->getCanonicalDecl();
+  }
+  return nullptr;
+}
+
 std::string Identity::declKey(const Decl *D) {
   auto It = KeyCache.find(D);
   if (It != KeyCache.end())
@@ -110,6 +127,12 @@ std::string Identity::declKey(const Decl *D) {
   // name (`static int n;` in a.cpp and b.cpp).
   if (const auto *ND = dyn_cast<NamedDecl>(D); ND && !ND->isExternallyVisible())
     Key += "@" + relative(location(D->getLocation()).file);
+  // So are a class the TU's own source file declares first (not a header)
+  // and its members: no other TU can name it, and another TU's class of
+  // the same name is another program's (two example servers that each
+  // define `broadcast_server`).
+  else if (const CXXRecordDecl *Own = mainFileClass(D))
+    Key += "@" + relative(location(Own->getLocation()).file);
   KeyCache[D] = Key;
   return Key;
 }

@@ -19,6 +19,7 @@
 
 namespace clang {
 class ASTContext;
+class CXXRecordDecl;
 class Decl;
 class FileEntryRef;
 class FunctionDecl;
@@ -44,8 +45,12 @@ public:
   const clang::VarDecl *canonicalVariable(const clang::VarDecl *V);
 
   /// The USR (or, without one, the file and offset), with the file appended
-  /// for internal linkage: `static int n;` in a.cpp and b.cpp are two.
+  /// for internal linkage (`static int n;` in a.cpp and b.cpp are two) and
+  /// for a class the TU's source file declares first, and its members.
   std::string declKey(const clang::Decl *D);
+  /// The class declared first in the TU's own source file that D is, or is
+  /// a member of (through nested classes and template instantiations).
+  const clang::CXXRecordDecl *mainFileClass(const clang::Decl *D) const;
   /// A static local is keyed by its function and name, not its offset.
   std::string variableKey(const clang::VarDecl *Canon);
   /// A lambda is keyed by where it lives and its index there.
