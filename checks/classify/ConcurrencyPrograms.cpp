@@ -264,7 +264,13 @@ void ConcurrencyModel::analyzeLibrary() {
       if (!InLibrary)
         continue;
       Started.insert(R);
-      reach(addContext({Context::Kind::Root, -1, R}), Roots[R].entries);
+      // A callback a test body hands to a library the scan cannot see (a
+      // gtest matcher, a mock's action) runs during that test: what runs
+      // it elsewhere is a listed thread or executor, a root of its own.
+      const bool DuringTest = Roots[R].kind == RootKind::Callback && !Roots[R].handler &&
+                              std::all_of(It->second.begin(), It->second.end(),
+                                          [&](int C) { return Contexts[C].kind == Context::Kind::Tests; });
+      reach(DuringTest ? TestsCtx : addContext({Context::Kind::Root, -1, R}), Roots[R].entries);
       Grew = true;
     }
   }
