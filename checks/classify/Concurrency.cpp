@@ -29,6 +29,7 @@ ConcurrencyModel::ConcurrencyModel(const ProgramFacts &P, const CallGraphFacts &
   completeGraph();
   collectRoots();
   analyzePrograms();
+  scopeThreads();
   countInstances();
   inheritLocks();
 }
@@ -234,7 +235,8 @@ std::vector<std::string> ConcurrencyModel::keptCallees(const std::string &K, int
 }
 
 /// A root started from code that itself runs many times at once (a
-/// handler, the library's API, another such root) has many instances.
+/// handler, the library's API, another such root, two roots that run at
+/// the same time) has many instances.
 void ConcurrencyModel::countInstances() {
   for (RootInfo &R : Roots) {
     const std::vector<int> &Cs = contextsOf(R.starter);
@@ -251,10 +253,13 @@ void ConcurrencyModel::countInstances() {
         const Context &Ctx = Contexts[C];
         if (Ctx.kind == Context::Kind::Api || (Ctx.kind == Context::Kind::Root && Roots[Ctx.root].many)) {
           R.many = true;
-          Changed = true;
           break;
         }
       }
+      // Started from two threads that run at once (two workers that each
+      // start one): two of it can run at once.
+      R.many = R.many || selfConcurrent(R.starter);
+      Changed = Changed || R.many;
     }
   }
 }
@@ -409,7 +414,12 @@ std::vector<int> ConcurrencyModel::contextsOf(const Access &A) const {
       if (within(A.location, S.begin, S.end))
         return {S.context};
   }
-  return contextsOf(A.functionKey);
+  std::vector<int> Out = contextsOf(A.functionKey);
+  if (auto It = WindowSteps.find(A.functionKey); It != WindowSteps.end())
+    for (const Step &S : It->second)
+      if (within(A.location, S.begin, S.end))
+        addUnique(Out, S.context);
+  return Out;
 }
 
 Phase ConcurrencyModel::phaseOf(const Access &A) const {
@@ -454,10 +464,17 @@ bool ConcurrencyModel::concurrent(int A, int B) const {
       return Roots[X.root].many;
     if (X.to < Y.from || Y.to < X.from)
       return false; // main joins one before it starts the other
+    if (!X.scope.empty() && !Y.scope.empty() && X.scope != Y.scope && !WindowReach.at(X.scope).count(Y.scope) &&
+        !WindowReach.at(Y.scope).count(X.scope))
+      return false; // two functions that each join what they start, one after the other
     return !(Roots[X.root].serial && Roots[Y.root].serial); // one event loop
   }
-  // A stretch of main runs alongside the roots running then.
+  // A stretch of main runs alongside the roots running then; a thread a
+  // function joins before it returns runs only alongside that function's
+  // window.
   auto Alongside = [](const Context &Main, const Context &Root) {
+    if (!Root.scope.empty())
+      return Main.scope == Root.scope;
     return !Main.limited || std::find(Main.with.begin(), Main.with.end(), Root.root) != Main.with.end();
   };
   if (X.kind == Context::Kind::Root && Y.kind == Context::Kind::Runtime)
@@ -486,6 +503,10 @@ std::string ConcurrencyModel::describe(int C, const std::string &) const {
   case Context::Kind::Shutdown:
     return "main, after its threads are joined";
   case Context::Kind::Runtime: {
+    if (!X.scope.empty()) {
+      auto F = P.functions.find(X.scope);
+      return "'" + (F == P.functions.end() ? X.scope : F->second.name) + "' while the threads it starts run";
+    }
     auto It = StartupEnds.find(Programs[X.program]);
     return It == StartupEnds.end() ? "main" : "main, after " + shortWhere(It->second);
   }

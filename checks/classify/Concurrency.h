@@ -9,8 +9,10 @@
 //   kept by code the scan cannot see, a request handler. A thread main
 //   starts and joins runs alongside main's statements from the one that
 //   starts it to the one that joins it (its handle: the std::thread,
-//   pthread_t or container of them); any other root from the end of
-//   start-up on;
+//   pthread_t or container of them); a thread another function starts
+//   and joins, on main's thread or in a test, only alongside that
+//   function's statements between the two (its window); any other root
+//   from the end of start-up on;
 // - outside any program (a library's code): its API (functions with
 //   external linkage that nothing scanned calls, and functions whose
 //   address escapes), its test bodies, and the roots they start.
@@ -82,6 +84,10 @@ struct Context {
   /// alongside this stretch of main, and which (indexes into roots()).
   bool limited = false;
   std::vector<int> with;
+  /// Root contexts of a thread a function other than main starts and joins
+  /// before it returns, and the Runtime context of that function's own
+  /// thread while the thread runs (its "window"): the function's key.
+  std::string scope;
 };
 
 class ConcurrencyModel {
@@ -144,6 +150,7 @@ private:
                                                    size_t Boundary, size_t Shutdown) const;
   void analyzeLibrary();
   void propagate();
+  void scopeThreads();
   void countInstances();
   void inheritLocks();
   /// Every function's incoming call edges, and the functions also called
@@ -203,6 +210,11 @@ private:
   };
   std::map<std::string, std::vector<Step>> MainContexts;
   std::map<std::string, SourceLocation> StartupEnds;
+  /// The statements of functions that start and join threads, between the
+  /// first start and the last join: the window context of code there.
+  std::map<std::string, std::vector<Step>> WindowSteps;
+  /// What each such function's window calls, through calls.
+  std::map<std::string, std::set<std::string>> WindowReach;
   std::map<std::string, std::vector<LockRef>> Inherited, InheritedReleases, InheritedAcquires;
   std::set<int> SingleThreadedPrograms;
 };

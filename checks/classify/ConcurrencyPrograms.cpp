@@ -219,6 +219,73 @@ std::map<int, std::pair<int, int>> ConcurrencyModel::rootLifetimes(const Program
   return Out;
 }
 
+/// A thread that a function other than main starts, and joins in a later
+/// statement of its own, runs only while that function is between the two
+/// statements: alongside the function's own code there (its window, a
+/// context of the caller's thread) and the threads started there, and no
+/// other code of the thread that called it. Only when the function runs on
+/// main's thread or in test bodies: one that runs in a root, or in the
+/// library's API, may run many times at once.
+void ConcurrencyModel::scopeThreads() {
+  std::map<int, std::vector<int>> RootContexts;
+  for (int C = 0; C < static_cast<int>(Contexts.size()); ++C)
+    if (Contexts[C].kind == Context::Kind::Root)
+      RootContexts[Contexts[C].root].push_back(C);
+  for (const auto &[Key, S] : P.starters) {
+    const std::vector<int> Callers = contextsOf(Key);
+    if (Callers.empty() || std::any_of(Callers.begin(), Callers.end(), [&](int C) {
+          return Contexts[C].kind == Context::Kind::Root || Contexts[C].kind == Context::Kind::Api;
+        }))
+      continue;
+    std::vector<int> Scoped;
+    size_t First = S.steps.size(), Last = 0;
+    for (int R = 0; R < static_cast<int>(Roots.size()); ++R) {
+      const RootInfo &Root = Roots[R];
+      if (Root.kind != RootKind::Thread || Root.starter != Key || Root.handle.empty())
+        continue;
+      for (size_t I = 0; I < S.steps.size(); ++I) {
+        if (!within(Root.location, S.steps[I].begin, S.steps[I].end))
+          continue;
+        for (size_t J = I; J < S.steps.size(); ++J) {
+          const std::vector<std::string> &Joined = S.steps[J].joined;
+          if (std::find(Joined.begin(), Joined.end(), Root.handle) == Joined.end())
+            continue;
+          Scoped.push_back(R);
+          First = std::min(First, I);
+          Last = std::max(Last, J);
+          break;
+        }
+        break;
+      }
+    }
+    if (Scoped.empty())
+      continue;
+    std::vector<std::string> InWindow;
+    for (size_t I = First; I <= Last; ++I)
+      InWindow.insert(InWindow.end(), S.steps[I].callees.begin(), S.steps[I].callees.end());
+    std::set<std::string> &Reach = WindowReach[Key];
+    closure(InWindow, Reach, [&](const std::string &K, std::vector<std::string> &Next) {
+      if (auto It = Callees.find(K); It != Callees.end())
+        Next.insert(Next.end(), It->second.begin(), It->second.end());
+    });
+    std::set<int> ProgramsOfS;
+    for (int C : Callers)
+      ProgramsOfS.insert(Contexts[C].program);
+    for (int Program : ProgramsOfS) {
+      Context W{Context::Kind::Runtime, Program, -1};
+      W.limited = true;
+      W.with = Scoped;
+      W.scope = Key;
+      const int Window = addContext(std::move(W));
+      WindowSteps[Key].push_back({S.steps[First].begin, S.steps[Last].end, Window});
+      reach(Window, InWindow);
+    }
+    for (int R : Scoped)
+      for (int C : RootContexts[R])
+        Contexts[C].scope = Key;
+  }
+}
+
 /// The library: code no program runs. Its API may be called from anywhere;
 /// its tests run one after another; and the roots its code starts. A
 /// function only test TUs define (a test helper, a test-support header's

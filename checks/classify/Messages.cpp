@@ -82,8 +82,8 @@ void describeVariable(const SharedVariable &V, Finding &F, const VariableVerdict
                 ", probably thread-safe): it is confined to that thread";
     return;
   case VariableVerdict::Why::Sequential:
-    F.message = Head + ", but never by two threads at once: main joins each thread that reaches it before it "
-                "starts the next (" + Cat + ", probably thread-safe)";
+    F.message = Head + ", but never by two threads at once: each thread that reaches it is joined before the "
+                "next one starts (" + Cat + ", probably thread-safe)";
     return;
   case VariableVerdict::Why::SingleThreaded:
     F.message = Head + ", but nothing that writes or reads it runs concurrently: the program starts no thread, "

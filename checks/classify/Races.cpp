@@ -93,7 +93,7 @@ RaceAnalysis analyzeRaces(const std::vector<AccessOn> &Accesses, const Concurren
   Seen.erase(std::unique(Seen.begin(), Seen.end()), Seen.end());
   auto Joined = [&](int C) {
     const Context &X = Model.contexts()[C];
-    return X.kind == Context::Kind::Root && X.to != Context::Never;
+    return X.kind == Context::Kind::Root && (X.to != Context::Never || !X.scope.empty());
   };
   if (Seen.size() == 1 && Model.contexts()[Seen.front()].kind == Context::Kind::Root) {
     Out.why = RaceAnalysis::Why::Confined;
@@ -127,7 +127,7 @@ std::vector<RunsIn> runsIn(const Access &A, const ConcurrencyModel &Model) {
       R.kind = "test";
       break;
     default:
-      R.kind = "main";
+      R.kind = X.program < 0 ? "test" : "main"; // a test body's window on the threads it starts
       break;
     }
     if (std::find(Out.begin(), Out.end(), R) == Out.end())

@@ -41,9 +41,17 @@ bool ownsItsObject(const VarDecl *V) {
 void Programs::visitFunctionDecl(const FunctionDecl *FD) {
   if (!FD->isMain() || !FD->doesThisDeclarationHaveABody())
     return;
+  if (std::optional<ProgramMain> P = stepsOf(FD)) {
+    P->locals.assign(Locals.begin(), Locals.end());
+    Found.push_back(std::move(*P));
+  }
+  Locals.clear();
+}
+
+std::optional<ProgramMain> Programs::stepsOf(const FunctionDecl *FD) {
   const auto *Body = dyn_cast_or_null<CompoundStmt>(FD->getBody());
   if (!Body)
-    return;
+    return std::nullopt;
   ProgramMain P;
   P.function = TU.ids.functionKey(FD);
   P.file = TU.ids.mainFile();
@@ -57,9 +65,18 @@ void Programs::visitFunctionDecl(const FunctionDecl *FD) {
     Step.callees.assign(Callees.begin(), Callees.end());
     P.steps.push_back(std::move(Step));
   }
-  P.locals.assign(Locals.begin(), Locals.end());
+  return P;
+}
+
+void Programs::emit(TUFacts &Out) {
+  Out.programs = std::move(Found);
+  // The statements of the other functions that start threads: which of
+  // those threads they join.
+  for (const FunctionDecl *FD : TU.roots.threadStarters())
+    if (FD->hasBody())
+      if (std::optional<ProgramMain> P = stepsOf(FD->getDefinition()))
+        Out.starters.push_back(std::move(*P));
   Locals.clear();
-  Found.push_back(std::move(P));
 }
 
 std::string Programs::identityOf(const VarDecl *V) const {

@@ -8,11 +8,16 @@
 // first statement that starts a thread (directly or in a function it calls),
 // enters a server loop, or calls a member function of an object an earlier
 // statement gave a callback to.
+//
+// The other functions that start a thread get the same record of their
+// statements (TUFacts::starters), so that a thread one of them joins
+// before it returns is known to run only between the two statements.
 #pragma once
 
 #include "facts/Facts.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,7 +39,7 @@ public:
   explicit Programs(TUContext &TU) : TU(TU) {}
 
   void visitFunctionDecl(const clang::FunctionDecl *FD);
-  void emit(TUFacts &Out) { Out.programs = std::move(Found); }
+  void emit(TUFacts &Out);
 
   /// The thread handle an expression names (Root::handle, MainStep::joined):
   /// a variable, through `&`, `*`, `->`, subscripts and `at`/`front`/`back`
@@ -45,6 +50,8 @@ public:
   std::string identityOf(const clang::VarDecl *V) const;
 
 private:
+  /// A function's top-level statements, as main's are.
+  std::optional<ProgramMain> stepsOf(const clang::FunctionDecl *FD);
   /// What one statement of main does, anywhere inside it (not in lambdas
   /// it defines: those run when they are called).
   void scan(const clang::Stmt *S, MainStep &Step, std::set<std::string> &Callees);

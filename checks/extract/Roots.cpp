@@ -167,6 +167,14 @@ std::string Roots::threadHandle(const Expr *Start, const std::vector<const Expr 
   return "";
 }
 
+void Roots::addThread(const std::string &Via, const Callable &C, const Expr *At, const std::vector<const Expr *> &Args) {
+  add(RootKind::Thread, Via, C, At);
+  Found.back().handle = threadHandle(At, Args);
+  const FunctionDecl *Starter = TU.calls.contextAt(TU.stack.top()).function;
+  if (Starter && !Starter->isMain() && std::find(Starters.begin(), Starters.end(), Starter) == Starters.end())
+    Starters.push_back(Starter);
+}
+
 bool Roots::startsThreadInContainer(const FunctionDecl *Callee, const std::vector<const Expr *> &Args) {
   const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
   if (!MD || !MD->getDeclName().isIdentifier() || !MD->getParent()->isInStdNamespace())
@@ -217,10 +225,8 @@ void Roots::visitCall(const CallExpr *E, const FunctionDecl *Callee) {
     if (Name == "std::async" && isDeferredLaunch(Args))
       return handedTo(E, Callee, Args);
     // The thread runs the first callable; the others are its arguments.
-    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty()) {
-      add(RootKind::Thread, Name, Cs.front(), E);
-      Found.back().handle = threadHandle(E, Args);
-    }
+    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty())
+      addThread(Name, Cs.front(), E, Args);
     return;
   }
   if (TU.listed.has(Opts.executorFunctions, Name)) {
@@ -239,10 +245,8 @@ void Roots::visitConstruct(const CXXConstructExpr *E) {
   std::string Name = TU.listed.listName(Ctor);
   const AnalysisOptions &Opts = TU.options;
   if (TU.listed.has(Opts.threadFunctions, Name)) {
-    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty()) {
-      add(RootKind::Thread, Name, Cs.front(), E);
-      Found.back().handle = threadHandle(E, Args);
-    }
+    if (std::vector<Callable> Cs = callablesIn(Args, false); !Cs.empty())
+      addThread(Name, Cs.front(), E, Args);
     return;
   }
   if (TU.listed.has(Opts.testRegistrationFunctions, Name)) {

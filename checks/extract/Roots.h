@@ -51,6 +51,8 @@ public:
   void visitRecord(const clang::CXXRecordDecl *RD);
 
   void emit(TUFacts &Out) { Out.roots = std::move(Found); }
+  /// The functions (not main) whose own statements start a thread.
+  const std::vector<const clang::FunctionDecl *> &threadStarters() const { return Starters; }
 
   /// What a callable argument runs: functions, or a functor's class.
   struct Callable {
@@ -73,6 +75,9 @@ private:
   void handedTo(const clang::Expr *At, const clang::FunctionDecl *Callee, const std::vector<const clang::Expr *> &Args);
   /// push_back/emplace_back of a std::thread into a container: a thread start.
   bool startsThreadInContainer(const clang::FunctionDecl *Callee, const std::vector<const clang::Expr *> &Args);
+  /// A Thread root, with its handle; notes its starter.
+  void addThread(const std::string &Via, const Callable &C, const clang::Expr *At,
+                 const std::vector<const clang::Expr *> &Args);
   bool inLoop() const;
   /// What keeps the thread the node being visited starts (Root::handle):
   /// the variable it initializes or is assigned to, the container it is
@@ -83,6 +88,7 @@ private:
 
   TUContext &TU;
   std::vector<Root> Found;
+  std::vector<const clang::FunctionDecl *> Starters;
 };
 
 } // namespace sharedstate::extract

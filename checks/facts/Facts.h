@@ -20,7 +20,7 @@
 namespace sharedstate {
 
 /// Version of the TU-facts serialization; bump when a field changes meaning.
-inline constexpr int FactsVersion = 8;
+inline constexpr int FactsVersion = 9;
 
 enum class VarKind { NamespaceGlobal, StaticMember, FunctionLocalStatic };
 enum class InitKind { None, Constant, Dynamic };
@@ -426,6 +426,10 @@ struct TUFacts {
   std::vector<ClassInfo> classes;
   std::vector<Root> roots;
   std::vector<ProgramMain> programs;
+  /// Functions other than main that start a thread, with their statements
+  /// (`steps`, as for main): a thread such a function joins before it
+  /// returns runs only while that function does.
+  std::vector<ProgramMain> starters;
   std::vector<IndirectCall> indirectCalls;
 };
 
@@ -457,6 +461,8 @@ std::optional<RootKind> parseRootKind(const std::string &);
 
 void to_json(nlohmann::json &, const SourceLocation &);
 void from_json(const nlohmann::json &, SourceLocation &);
+void to_json(nlohmann::json &, const ProgramMain &);
+void from_json(const nlohmann::json &, ProgramMain &);
 void to_json(nlohmann::json &, const TUFacts &);
 /// Throws nlohmann::json::exception (or std::invalid_argument) on malformed input.
 void from_json(const nlohmann::json &, TUFacts &);

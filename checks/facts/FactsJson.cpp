@@ -198,6 +198,41 @@ void from_json(const nlohmann::json &J, SourceLocation &L) {
   J.at("column").get_to(L.column);
 }
 
+void to_json(nlohmann::json &J, const ProgramMain &M) {
+  nlohmann::json Steps = nlohmann::json::array();
+  for (const MainStep &S : M.steps)
+    Steps.push_back({{"begin", S.begin},
+                     {"end", S.end},
+                     {"callees", S.callees},
+                     {"server_loop", S.serverLoop},
+                     {"event_loop", S.eventLoop},
+                     {"joins", S.joins},
+                     {"joined", S.joined},
+                     {"registers", S.registers},
+                     {"uses", S.uses}});
+  J = {{"function", M.function}, {"file", M.file}, {"steps", std::move(Steps)}, {"locals", M.locals}};
+}
+
+void from_json(const nlohmann::json &J, ProgramMain &X) {
+  X = ProgramMain();
+  J.at("function").get_to(X.function);
+  X.file = J.value("file", "");
+  X.locals = J.value("locals", std::vector<std::string>());
+  for (const auto &S : J.at("steps")) {
+    MainStep Y;
+    S.at("begin").get_to(Y.begin);
+    S.at("end").get_to(Y.end);
+    Y.callees = S.value("callees", std::vector<std::string>());
+    Y.serverLoop = S.value("server_loop", false);
+    Y.eventLoop = S.value("event_loop", false);
+    Y.joins = S.value("joins", false);
+    Y.joined = S.value("joined", std::vector<std::string>());
+    Y.registers = S.value("registers", std::vector<std::string>());
+    Y.uses = S.value("uses", std::vector<std::string>());
+    X.steps.push_back(std::move(Y));
+  }
+}
+
 void to_json(nlohmann::json &J, const TUFacts &F) {
   J = nlohmann::json::object();
   J["version"] = FactsVersion;
@@ -306,21 +341,11 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
   for (const IndirectCall &C : F.indirectCalls)
     Indirect.push_back({{"caller", C.caller}, {"signature", C.signature}});
   auto &Programs = J["programs"] = nlohmann::json::array();
-  for (const ProgramMain &M : F.programs) {
-    nlohmann::json Steps = nlohmann::json::array();
-    for (const MainStep &S : M.steps)
-      Steps.push_back({{"begin", S.begin},
-                       {"end", S.end},
-                       {"callees", S.callees},
-                       {"server_loop", S.serverLoop},
-                       {"event_loop", S.eventLoop},
-                       {"joins", S.joins},
-                       {"joined", S.joined},
-                       {"registers", S.registers},
-                       {"uses", S.uses}});
-    Programs.push_back(
-        {{"function", M.function}, {"file", M.file}, {"steps", std::move(Steps)}, {"locals", M.locals}});
-  }
+  for (const ProgramMain &M : F.programs)
+    Programs.push_back(M);
+  auto &Starters = J["starters"] = nlohmann::json::array();
+  for (const ProgramMain &M : F.starters)
+    Starters.push_back(M);
 }
 
 void from_json(const nlohmann::json &J, TUFacts &F) {
@@ -447,26 +472,10 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
   }
   for (const auto &C : J.value("indirect_calls", nlohmann::json::array()))
     F.indirectCalls.push_back({C.at("caller").get<std::string>(), C.at("signature").get<std::string>()});
-  for (const auto &M : J.value("programs", nlohmann::json::array())) {
-    ProgramMain X;
-    M.at("function").get_to(X.function);
-    X.file = M.value("file", "");
-    X.locals = M.value("locals", std::vector<std::string>());
-    for (const auto &S : M.at("steps")) {
-      MainStep Y;
-      S.at("begin").get_to(Y.begin);
-      S.at("end").get_to(Y.end);
-      Y.callees = S.value("callees", std::vector<std::string>());
-      Y.serverLoop = S.value("server_loop", false);
-      Y.eventLoop = S.value("event_loop", false);
-      Y.joins = S.value("joins", false);
-      Y.joined = S.value("joined", std::vector<std::string>());
-      Y.registers = S.value("registers", std::vector<std::string>());
-      Y.uses = S.value("uses", std::vector<std::string>());
-      X.steps.push_back(std::move(Y));
-    }
-    F.programs.push_back(std::move(X));
-  }
+  for (const auto &M : J.value("programs", nlohmann::json::array()))
+    F.programs.push_back(M.get<ProgramMain>());
+  for (const auto &M : J.value("starters", nlohmann::json::array()))
+    F.starters.push_back(M.get<ProgramMain>());
 }
 
 } // namespace sharedstate

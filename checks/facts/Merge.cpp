@@ -107,6 +107,9 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
   P.indirectCalls.insert(P.indirectCalls.end(), TU.indirectCalls.begin(), TU.indirectCalls.end());
   for (const ProgramMain &M : TU.programs)
     P.programs.emplace(M.function, M);
+  // An inline function's statements are the same in every TU that has it.
+  for (const ProgramMain &M : TU.starters)
+    P.starters.emplace(M.function, M);
 }
 
 void finalize(ProgramFacts &P) {

@@ -28,6 +28,7 @@ struct ProgramFacts {
   std::map<std::string, ClassInfo> classes;
   std::vector<Root> roots;
   std::map<std::string, ProgramMain> programs; ///< by main's key
+  std::map<std::string, ProgramMain> starters; ///< TUFacts::starters, by function key
   std::vector<IndirectCall> indirectCalls;
   /// Functions defined (with a body) in a TU that has test bodies, and in
   /// one that has none: a function only test TUs define is test code.

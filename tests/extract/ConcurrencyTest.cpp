@@ -104,6 +104,26 @@ TEST_CASE("a thread's handle is what keeps it, and main's statements say which h
   CHECK(Steps[0].joined.empty());
 }
 
+TEST_CASE("a function other than main that starts a thread has its statements among the starters") {
+  TUFacts F = extract("#include <ministd.h>\n"
+                      "void work();\n"
+                      "void run() {\n"
+                      "  std::thread t(work);\n"
+                      "  work();\n"
+                      "  t.join();\n"
+                      "}\n"
+                      "void idle() { work(); }\n");
+  REQUIRE(F.roots.size() == 1);
+  REQUIRE(F.starters.size() == 1); // run, not idle
+  const ProgramMain &S = F.starters[0];
+  CHECK(S.function == function(F, "run").key);
+  REQUIRE(S.steps.size() == 3);
+  REQUIRE(S.steps[1].callees.size() == 1);
+  CHECK(S.steps[1].callees[0].find("work") != std::string::npos);
+  CHECK(S.steps[2].joined == std::vector<std::string>{F.roots[0].handle});
+  CHECK(F.programs.empty());
+}
+
 TEST_CASE("pthread_create fills the handle pthread_join joins, an array element standing for the array") {
   TUFacts F = extract("typedef unsigned long pthread_t;\n"
                       "extern \"C\" int pthread_create(pthread_t *, const void *, void *(*)(void *), void *);\n"

@@ -217,6 +217,10 @@ TUFacts everything() {
   MainStep Join{at(104), at(104), {}, false, false, true, {"c:server.cpp@1200@F@main#@workers"}, {}, {}};
   M.steps = {Parse, Serve2, Join};
   F.programs.push_back(M);
+  ProgramMain Starter = M;
+  Starter.function = "c:@F@run_workers#";
+  Starter.locals.clear();
+  F.starters.push_back(Starter);
   F.indirectCalls.push_back(IndirectCall{"c:@F@serve#", "void (int)"});
   F.handlerInstances.front().generic = true;
   F.handlerInstances.front().inMain = true;
@@ -261,6 +265,9 @@ TEST_CASE("TU facts survive a JSON round trip unchanged") {
   CHECK(Out.programs[0].file == In.programs[0].file);
   CHECK(Out.programs[0].locals == In.programs[0].locals);
   checkSame(Out.programs[0].steps, In.programs[0].steps);
+  REQUIRE(Out.starters.size() == 1);
+  CHECK(Out.starters[0].function == In.starters[0].function);
+  checkSame(Out.starters[0].steps, In.starters[0].steps);
 }
 
 TEST_CASE("the facts JSON carries the format version") {
