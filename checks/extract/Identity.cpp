@@ -95,7 +95,7 @@ const VarDecl *Identity::localStaticPattern(const VarDecl *V) {
   return It->second;
 }
 
-const CXXRecordDecl *Identity::mainFileClass(const Decl *D) const {
+const CXXRecordDecl *Identity::mainFileClass(const Decl *D) {
   const DeclContext *DC = isa<DeclContext>(D) ? cast<DeclContext>(D) : D->getDeclContext();
   for (; DC; DC = DC->getParent()) {
     const auto *RD = dyn_cast<CXXRecordDecl>(DC);
@@ -106,10 +106,47 @@ const CXXRecordDecl *Identity::mainFileClass(const Decl *D) const {
       Pattern = Spec->getSpecializedTemplate()->getTemplatedDecl();
     else if (const CXXRecordDecl *From = RD->getInstantiatedFromMemberClass())
       Pattern = From;
-    if (SM.isInMainFile(SM.getExpansionLoc(Pattern->getCanonicalDecl()->getLocation())))
+    if (SM.isInMainFile(SM.getExpansionLoc(Pattern->getCanonicalDecl()->getLocation())) && definesMain() &&
+        selfContained(Pattern))
       return Pattern->getCanonicalDecl();
   }
   return nullptr;
+}
+
+bool Identity::definesMain() {
+  if (!DefinesMain) {
+    DefinesMain = false;
+    for (const Decl *D : Ctx.getTranslationUnitDecl()->decls())
+      if (const auto *FD = dyn_cast<FunctionDecl>(D); FD && FD->isMain() && FD->doesThisDeclarationHaveABody())
+        DefinesMain = true;
+  }
+  return *DefinesMain;
+}
+
+/// Whether the TU defines everything of the class it declares: its member
+/// functions and static data members. A class whose methods another file
+/// defines (a sample that repeats the class in each of its files) is
+/// shared between TUs and keeps its plain key.
+bool Identity::selfContained(const CXXRecordDecl *RD) const {
+  const CXXRecordDecl *Def = RD->getDefinition();
+  if (!Def)
+    return false;
+  for (const Decl *D : Def->decls()) {
+    if (const auto *M = dyn_cast<CXXMethodDecl>(D)) {
+      if (!M->isImplicit() && !M->isPureVirtual() && !M->isDeleted() && !M->isDefaulted() && !M->isDefined())
+        return false;
+    } else if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D)) {
+      if (!FT->getTemplatedDecl()->isDefined())
+        return false;
+    } else if (const auto *V = dyn_cast<VarDecl>(D)) {
+      if (V->isStaticDataMember() && !V->getDefinition())
+        return false;
+    } else if (const auto *Nested = dyn_cast<CXXRecordDecl>(D)) {
+      if (Nested->isThisDeclarationADefinition() && !Nested->isImplicit() && !selfContained(Nested))
+        return false;
+    }
+  }
+  return true;
 }
 
 std::string Identity::declKey(const Decl *D) {
@@ -127,10 +164,10 @@ std::string Identity::declKey(const Decl *D) {
   // name (`static int n;` in a.cpp and b.cpp).
   if (const auto *ND = dyn_cast<NamedDecl>(D); ND && !ND->isExternallyVisible())
     Key += "@" + relative(location(D->getLocation()).file);
-  // So are a class the TU's own source file declares first (not a header)
-  // and its members: no other TU can name it, and another TU's class of
-  // the same name is another program's (two example servers that each
-  // define `broadcast_server`).
+  // So are a class the source file of a program (a TU defining main)
+  // declares first and defines whole, and its members: no other TU can
+  // name it, and another TU's class of the same name is another
+  // program's (two example servers that each define `broadcast_server`).
   else if (const CXXRecordDecl *Own = mainFileClass(D))
     Key += "@" + relative(location(Own->getLocation()).file);
   KeyCache[D] = Key;

@@ -15,6 +15,7 @@
 #include <clang/Basic/SourceLocation.h>
 #include <llvm/ADT/DenseMap.h>
 
+#include <optional>
 #include <string>
 
 namespace clang {
@@ -50,7 +51,9 @@ public:
   std::string declKey(const clang::Decl *D);
   /// The class declared first in the TU's own source file that D is, or is
   /// a member of (through nested classes and template instantiations).
-  const clang::CXXRecordDecl *mainFileClass(const clang::Decl *D) const;
+  /// Only in a TU that defines main, and only a class the TU defines
+  /// whole (see selfContained).
+  const clang::CXXRecordDecl *mainFileClass(const clang::Decl *D);
   /// A static local is keyed by its function and name, not its offset.
   std::string variableKey(const clang::VarDecl *Canon);
   /// A lambda is keyed by where it lives and its index there.
@@ -74,6 +77,9 @@ public:
   std::string relative(const std::string &Path) const;
 
 private:
+  bool definesMain();
+  bool selfContained(const clang::CXXRecordDecl *RD) const;
+  std::optional<bool> DefinesMain;
   std::string normalizedPath(clang::FileEntryRef FE);
   const clang::VarDecl *localStaticPattern(const clang::VarDecl *V);
 
