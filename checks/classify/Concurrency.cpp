@@ -209,8 +209,7 @@ void ConcurrencyModel::reach(int Context, const std::vector<std::string> &Entrie
     if (Graph.initialization.count(K))
       return;
     addUnique(FunctionContexts[K], Context);
-    if (auto It = Callees.find(K); It != Callees.end())
-      Next.insert(Next.end(), It->second.begin(), It->second.end());
+    calleesInto(K, Next);
     std::vector<std::string> Kept = keptCallees(K, Program);
     Next.insert(Next.end(), Kept.begin(), Kept.end());
   });

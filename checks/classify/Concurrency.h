@@ -151,6 +151,17 @@ private:
   void analyzeLibrary();
   void propagate();
   void scopeThreads();
+  /// The statement of Steps that starts Root, and the first from there
+  /// that joins its handle.
+  struct JoinSpan {
+    std::optional<size_t> start, join;
+  };
+  static JoinSpan joinSpan(const std::vector<MainStep> &Steps, const RootInfo &Root);
+  /// Appends what K calls to Next (an Expand of closure()).
+  void calleesInto(const std::string &K, std::vector<std::string> &Next) const {
+    if (auto It = Callees.find(K); It != Callees.end())
+      Next.insert(Next.end(), It->second.begin(), It->second.end());
+  }
   void countInstances();
   void inheritLocks();
   /// Every function's incoming call edges, and the functions also called

@@ -32,10 +32,7 @@ std::vector<int> ConcurrencyModel::programRoots(const std::string &MainKey, std:
   std::vector<int> Out;
   for (bool Grew = true; Grew;) {
     Grew = false;
-    closure(Work, Universe, [&](const std::string &K, std::vector<std::string> &Next) {
-      if (auto It = Callees.find(K); It != Callees.end())
-        Next.insert(Next.end(), It->second.begin(), It->second.end());
-    });
+    closure(Work, Universe, [&](const std::string &K, std::vector<std::string> &Next) { calleesInto(K, Next); });
     Work.clear();
     // Callables the program keeps, run by std::function calls it makes.
     for (const auto &[Caller, Kept] : KeptBy)
@@ -62,10 +59,7 @@ std::vector<int> ConcurrencyModel::programRoots(const std::string &MainKey, std:
 /// (`server.run()` that ends in io_context::run()).
 bool ConcurrencyModel::runsEventLoop(const std::vector<std::string> &From) const {
   std::set<std::string> Reached;
-  closure(From, Reached, [&](const std::string &K, std::vector<std::string> &Next) {
-    if (auto It = Callees.find(K); It != Callees.end())
-      Next.insert(Next.end(), It->second.begin(), It->second.end());
-  });
+  closure(From, Reached, [&](const std::string &K, std::vector<std::string> &Next) { calleesInto(K, Next); });
   return std::any_of(Reached.begin(), Reached.end(), [&](const std::string &K) {
     auto F = P.functions.find(K);
     return F != P.functions.end() && F->second.runsEventLoop;
@@ -190,6 +184,17 @@ void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::
   }
 }
 
+ConcurrencyModel::JoinSpan ConcurrencyModel::joinSpan(const std::vector<MainStep> &Steps, const RootInfo &Root) {
+  JoinSpan Out;
+  for (size_t I = 0; I < Steps.size() && !Out.start; ++I)
+    if (within(Root.location, Steps[I].begin, Steps[I].end))
+      Out.start = I;
+  for (size_t J = Out.start.value_or(Steps.size()); J < Steps.size() && !Root.handle.empty() && !Out.join; ++J)
+    if (std::find(Steps[J].joined.begin(), Steps[J].joined.end(), Root.handle) != Steps[J].joined.end())
+      Out.join = J;
+  return Out;
+}
+
 /// A thread main starts runs alongside main's statements from the one that
 /// starts it to the first later one that joins its handle. Without a
 /// handle main joins, when every root is a thread main started, it runs
@@ -203,16 +208,12 @@ std::map<int, std::pair<int, int>> ConcurrencyModel::rootLifetimes(const Program
   for (int R : ProgramRoots) {
     const RootInfo &Root = Roots[R];
     int From = static_cast<int>(Boundary), To = Context::Never;
-    for (size_t I = 0; Root.starter == M.function && I < Steps.size(); ++I) {
-      if (!within(Root.location, Steps[I].begin, Steps[I].end))
-        continue;
-      From = static_cast<int>(I);
-      for (size_t J = I; J < Steps.size() && !Root.handle.empty() && To == Context::Never; ++J)
-        if (std::find(Steps[J].joined.begin(), Steps[J].joined.end(), Root.handle) != Steps[J].joined.end())
-          To = static_cast<int>(J);
-      if (To == Context::Never && Shutdown < Steps.size())
+    if (const JoinSpan Span = Root.starter == M.function ? joinSpan(Steps, Root) : JoinSpan(); Span.start) {
+      From = static_cast<int>(*Span.start);
+      if (Span.join)
+        To = static_cast<int>(*Span.join);
+      else if (Shutdown < Steps.size())
         To = static_cast<int>(Shutdown) - 1;
-      break;
     }
     Out[R] = {From, To};
   }
@@ -241,21 +242,12 @@ void ConcurrencyModel::scopeThreads() {
     size_t First = S.steps.size(), Last = 0;
     for (int R = 0; R < static_cast<int>(Roots.size()); ++R) {
       const RootInfo &Root = Roots[R];
-      if (Root.kind != RootKind::Thread || Root.starter != Key || Root.handle.empty())
+      if (Root.kind != RootKind::Thread || Root.starter != Key)
         continue;
-      for (size_t I = 0; I < S.steps.size(); ++I) {
-        if (!within(Root.location, S.steps[I].begin, S.steps[I].end))
-          continue;
-        for (size_t J = I; J < S.steps.size(); ++J) {
-          const std::vector<std::string> &Joined = S.steps[J].joined;
-          if (std::find(Joined.begin(), Joined.end(), Root.handle) == Joined.end())
-            continue;
-          Scoped.push_back(R);
-          First = std::min(First, I);
-          Last = std::max(Last, J);
-          break;
-        }
-        break;
+      if (const JoinSpan Span = joinSpan(S.steps, Root); Span.start && Span.join) {
+        Scoped.push_back(R);
+        First = std::min(First, *Span.start);
+        Last = std::max(Last, *Span.join);
       }
     }
     if (Scoped.empty())
@@ -264,10 +256,7 @@ void ConcurrencyModel::scopeThreads() {
     for (size_t I = First; I <= Last; ++I)
       InWindow.insert(InWindow.end(), S.steps[I].callees.begin(), S.steps[I].callees.end());
     std::set<std::string> &Reach = WindowReach[Key];
-    closure(InWindow, Reach, [&](const std::string &K, std::vector<std::string> &Next) {
-      if (auto It = Callees.find(K); It != Callees.end())
-        Next.insert(Next.end(), It->second.begin(), It->second.end());
-    });
+    closure(InWindow, Reach, [&](const std::string &K, std::vector<std::string> &Next) { calleesInto(K, Next); });
     std::set<int> ProgramsOfS;
     for (int C : Callers)
       ProgramsOfS.insert(Contexts[C].program);

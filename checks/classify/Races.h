@@ -26,7 +26,7 @@ struct RaceAnalysis {
     Races,          ///< `first` and `second` race
     Ordered,        ///< some accesses can run at once, but each such pair is ordered
     Confined,       ///< every access runs in one context with one instance
-    Sequential,     ///< threads reach it, but main joins each before the next one starts
+    Sequential,     ///< threads reach it, but each is joined before the next one starts
     SingleThreaded, ///< no two accesses can run at once
   };
   Why why = Why::SingleThreaded;

@@ -28,15 +28,28 @@ bool Ancestors::isDirectCallee(const Expr *E) const {
   return false;
 }
 
+namespace {
+/// A node that passes its operand's value on unchanged.
+bool isValueWrapper(const Stmt *S) {
+  return isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ExprWithCleanups,
+             CXXFunctionalCastExpr>(S);
+}
+} // namespace
+
+size_t Ancestors::valueUser(size_t I) const {
+  for (size_t J = I; J > 0; --J)
+    if (!Frames[J - 1].S || !isValueWrapper(Frames[J - 1].S))
+      return J - 1;
+  return 0;
+}
+
 bool Ancestors::isCallArgument(const Expr *E) const {
   const Stmt *Cur = E;
   for (size_t I = top(); I > 0; --I) {
     const Stmt *P = Frames[I - 1].S;
     if (!P)
       return false;
-    if (isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ExprWithCleanups,
-            CXXFunctionalCastExpr>(P) ||
-        (isa<UnaryOperator>(P) && cast<UnaryOperator>(P)->getOpcode() == UO_AddrOf)) {
+    if (isValueWrapper(P) || (isa<UnaryOperator>(P) && cast<UnaryOperator>(P)->getOpcode() == UO_AddrOf)) {
       Cur = P;
       continue;
     }

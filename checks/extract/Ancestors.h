@@ -42,6 +42,11 @@ public:
   /// and temporaries) an argument of a call or construction.
   bool isCallArgument(const clang::Expr *E) const;
 
+  /// The index of the nearest frame above the node at index I that uses
+  /// its value: past parentheses, implicit casts and temporaries (0, the
+  /// translation unit, when there is none).
+  size_t valueUser(size_t I) const;
+
   /// Whether the node at index I is inside sizeof, noexcept or typeid, which
   /// never evaluate it.
   bool inUnevaluatedContext(size_t I) const;

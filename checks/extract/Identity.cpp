@@ -127,26 +127,32 @@ bool Identity::definesMain() {
 /// functions and static data members. A class whose methods another file
 /// defines (a sample that repeats the class in each of its files) is
 /// shared between TUs and keeps its plain key.
-bool Identity::selfContained(const CXXRecordDecl *RD) const {
+bool Identity::selfContained(const CXXRecordDecl *RD) {
   const CXXRecordDecl *Def = RD->getDefinition();
   if (!Def)
     return false;
+  if (auto It = SelfContained.find(Def); It != SelfContained.end())
+    return It->second;
+  bool Whole = true;
   for (const Decl *D : Def->decls()) {
     if (const auto *M = dyn_cast<CXXMethodDecl>(D)) {
       if (!M->isImplicit() && !M->isPureVirtual() && !M->isDeleted() && !M->isDefaulted() && !M->isDefined())
-        return false;
+        Whole = false;
     } else if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D)) {
       if (!FT->getTemplatedDecl()->isDefined())
-        return false;
+        Whole = false;
     } else if (const auto *V = dyn_cast<VarDecl>(D)) {
       if (V->isStaticDataMember() && !V->getDefinition())
-        return false;
+        Whole = false;
     } else if (const auto *Nested = dyn_cast<CXXRecordDecl>(D)) {
       if (Nested->isThisDeclarationADefinition() && !Nested->isImplicit() && !selfContained(Nested))
-        return false;
+        Whole = false;
     }
+    if (!Whole)
+      break;
   }
-  return true;
+  SelfContained[Def] = Whole; // stored after the recursion, which may grow the map
+  return Whole;
 }
 
 std::string Identity::declKey(const Decl *D) {

@@ -78,8 +78,9 @@ public:
 
 private:
   bool definesMain();
-  bool selfContained(const clang::CXXRecordDecl *RD) const;
+  bool selfContained(const clang::CXXRecordDecl *RD);
   std::optional<bool> DefinesMain;
+  llvm::DenseMap<const clang::CXXRecordDecl *, bool> SelfContained;
   std::string normalizedPath(clang::FileEntryRef FE);
   const clang::VarDecl *localStaticPattern(const clang::VarDecl *V);
 

@@ -149,21 +149,16 @@ std::string Roots::threadHandle(const Expr *Start, const std::vector<const Expr 
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Start))
     return Names.handleOf(MC->getImplicitObjectArgument()); // threads.emplace_back(f)
   const Ancestors &Stack = TU.stack;
-  for (size_t I = Stack.top(); I > 0; --I) {
-    const Frame &F = Stack[I - 1];
-    if (const auto *V = dyn_cast_or_null<VarDecl>(F.D))
-      return Names.identityOf(V); // std::thread t(f); auto done = std::async(f);
-    if (!F.S)
-      return "";
-    if (isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ExprWithCleanups, CXXFunctionalCastExpr,
-            ParenExpr, CXXConstructExpr>(F.S))
-      continue;
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(F.S); Op && Op->getOperator() == OO_Equal)
-      return Names.handleOf(Op->getArg(0)); // t = std::thread(f);
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(F.S))
-      return Names.handleOf(MC->getImplicitObjectArgument()); // threads.push_back(std::thread(f))
-    return "";
-  }
+  size_t I = Stack.valueUser(Stack.top());
+  while (I > 0 && isa_and_nonnull<CXXConstructExpr>(Stack[I].S))
+    I = Stack.valueUser(I); // moved into what keeps it
+  const Frame &F = Stack[I];
+  if (const auto *V = dyn_cast_or_null<VarDecl>(F.D))
+    return Names.identityOf(V); // std::thread t(f); auto done = std::async(f);
+  if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(F.S); Op && Op->getOperator() == OO_Equal)
+    return Names.handleOf(Op->getArg(0)); // t = std::thread(f);
+  if (const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(F.S))
+    return Names.handleOf(MC->getImplicitObjectArgument()); // threads.push_back(std::thread(f))
   return "";
 }
 
@@ -270,20 +265,11 @@ Roots::Kept Roots::keptByStdFunction(const FunctionDecl *Callee) {
     return Kept::No;
   if (!isa<CXXConstructorDecl>(MD) && MD->getOverloadedOperator() != OO_Equal)
     return Kept::No;
-  const Ancestors &Stack = TU.stack;
-  for (size_t I = Stack.top(); I > 0; --I) {
-    const Frame &F = Stack[I - 1];
-    if (const auto *V = dyn_cast_or_null<VarDecl>(F.D))
-      return V->hasLocalStorage() ? Kept::Locally : Kept::Elsewhere;
-    if (!F.S)
-      return Kept::Elsewhere;
-    if (isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ExprWithCleanups, CXXFunctionalCastExpr,
-            ParenExpr>(F.S))
-      continue;
-    if (isa<CallExpr, CXXConstructExpr>(F.S) && isa<CXXConstructorDecl>(MD))
-      return Kept::ByTheCall;
-    return Kept::Elsewhere;
-  }
+  const Frame &F = TU.stack[TU.stack.valueUser(TU.stack.top())];
+  if (const auto *V = dyn_cast_or_null<VarDecl>(F.D))
+    return V->hasLocalStorage() ? Kept::Locally : Kept::Elsewhere;
+  if (isa_and_nonnull<CallExpr, CXXConstructExpr>(F.S) && isa<CXXConstructorDecl>(MD))
+    return Kept::ByTheCall;
   return Kept::Elsewhere;
 }
 
