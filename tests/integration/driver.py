@@ -34,11 +34,12 @@ import cli  # noqa: E402
 import config  # noqa: E402
 import database  # noqa: E402
 import frameworks  # noqa: E402
+import isolation  # noqa: E402
 import nolint  # noqa: E402
 import output  # noqa: E402
 
 # The topics, in the order --list prints their tests.
-TOPICS = (database, cli, output, config, nolint, frameworks)
+TOPICS = (database, isolation, cli, output, config, nolint, frameworks)
 
 
 def collect(topics):

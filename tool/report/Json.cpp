@@ -104,6 +104,9 @@ nlohmann::ordered_json toJson(const ReportInput &In) {
   return J;
 }
 
-std::string renderJson(const ReportInput &In) { return toJson(In).dump(2) + "\n"; }
+// Paths are bytes, not always UTF-8: invalid sequences become U+FFFD.
+std::string renderJson(const ReportInput &In) {
+  return toJson(In).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
 
 } // namespace sharedstate

@@ -33,11 +33,18 @@ options:
 const char UsageTail[] = R"(  --extra-arg <arg>          append <arg> to every compile command (repeatable)
   --extra-arg-before <arg>   prepend <arg> to every compile command (repeatable)
   -j <n>                     translation units analyzed in parallel (default: all cores)
+  --tu-timeout <seconds>     give up on a translation unit after this long and
+                             list it in the report's errors (default: 300; 0: never)
+  --in-process               analyze in this process instead of one worker
+                             process per translation unit: for debugging; a
+                             translation unit that crashes Clang ends the scan
   --help, --version
 
 Findings on a line with // NOLINT (and the clang-tidy variants) are suppressed.
 
-exit status: 0 no warning, 1 at least one, 2 usage or input error
+exit status: 0 no warning, 1 at least one, 2 usage or input error, or no
+translation unit could be analyzed, 3 the report was written but some
+translation units could not be analyzed
 )";
 
 /// "  --flag <name>              help", continuation lines aligned.
@@ -118,6 +125,10 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
       CL.all = true;
       continue;
     }
+    if (Arg == "--in-process") {
+      CL.inProcess = true;
+      continue;
+    }
     bool Known = false;
     for (const auto &[Name, Into] : Single)
       if (!Known && Matches(Arg, Name)) {
@@ -141,6 +152,16 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
         Into->push_back(std::move(V));
         Known = true;
       }
+    if (!Known && Matches(Arg, "--tu-timeout")) {
+      std::string V;
+      if (!Value(I, Arg, "--tu-timeout", V))
+        return false;
+      if (llvm::StringRef(V).getAsInteger(10, CL.tuTimeout)) {
+        Error = "option '--tu-timeout' expects a number of seconds, got '" + V + "'";
+        return false;
+      }
+      Known = true;
+    }
     if (!Known && Matches(Arg, "-j")) {
       std::string V;
       if (!Value(I, Arg, "-j", V))

@@ -24,6 +24,8 @@ struct CommandLine {
   CommandLineOptions options; ///< the list flags and --warn-on
   std::vector<std::string> extraArgs, extraArgsBefore;
   unsigned jobs = 0;
+  unsigned tuTimeout = 300; ///< --tu-timeout seconds; 0: none
+  bool inProcess = false;   ///< --in-process: no worker processes (debugging)
   bool help = false, version = false;
 };
 

@@ -1,14 +1,27 @@
 // ScanDriver: runs the extractor over the TUs of a compilation database.
 //
-// Each TU is parsed by its own ClangTool, independently of the others, so a
-// TU that fails to compile costs only itself and TUs can run on several
-// threads. Results come back in the order the files were given, whatever the
-// order in which they finished.
+// The unit of work is one compile command: a file the database lists
+// several times (snappy twice, leveldb's testutil 32 times) is analyzed once
+// per distinct command, and the facts of all of them are merged, so a global
+// written only under one command's -D is still seen written. Identical
+// commands are analyzed once.
+//
+// Each unit runs in a child process of its own (fork, at most `jobs` at a
+// time), so a TU that crashes Clang (SIGSEGV from a parser stack overflow,
+// SIGILL from an LLVM trap) or does not finish within `tuTimeout` costs only
+// itself: it is listed with what happened and every other TU's facts are
+// kept. The child sends its facts back through a pipe, as CBOR. With
+// `isolate` off (--in-process) units run on threads of this process instead:
+// faster to debug, but a crash ends the scan.
+//
+// Results come back in the order of the files, and of a file's commands, as
+// the database lists them, whatever the order in which they finished.
 #pragma once
 
 #include "facts/Facts.h"
 #include "facts/Options.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +37,8 @@ struct ScanOptions {
   std::vector<std::string> extraArgsBefore; ///< prepended
   std::string resourceDir;                  ///< Clang builtin headers for this LLVM
   unsigned jobs = 1;
+  bool isolate = true;      ///< one child process per unit (see above)
+  unsigned tuTimeout = 300; ///< seconds a unit may take when isolated; 0: no limit
 };
 
 struct TUResult {
@@ -33,7 +48,16 @@ struct TUResult {
   std::string error;   ///< one line, when !ok
 };
 
+/// Called as each unit finishes, with how many have and how many there are.
+using ProgressFn = std::function<void(size_t Done, size_t Total, const std::string &File)>;
+
+/// One result per distinct compile command of each file (one for a file the
+/// database does not list).
 std::vector<TUResult> scanFiles(const clang::tooling::CompilationDatabase &DB,
-                                const std::vector<std::string> &Files, const ScanOptions &Opts);
+                                const std::vector<std::string> &Files, const ScanOptions &Opts,
+                                const ProgressFn &Progress = nullptr);
+
+/// "SIGSEGV" for 11: the name a signal is known by.
+std::string signalName(int Signal);
 
 } // namespace sharedstate

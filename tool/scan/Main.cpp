@@ -63,13 +63,21 @@ std::string factsJson(const std::vector<TUResult> &Results) {
   nlohmann::json Units = nlohmann::json::array();
   for (const TUResult &R : Results)
     Units.push_back(R.facts);
-  return nlohmann::json{{"version", FactsVersion}, {"units", std::move(Units)}}.dump(1) + "\n";
+  return nlohmann::json{{"version", FactsVersion}, {"units", std::move(Units)}}.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 /// Extracts every TU, merges and classifies: the report's content.
 ReportInput analyze(const clang::tooling::CompilationDatabase &DB, const std::vector<std::string> &Files,
                     const ScanOptions &Opts, const std::string &SaveFacts, std::string &Error) {
-  std::vector<TUResult> Results = scanFiles(DB, Files, Opts);
+  // On a terminal, one line that says how far the scan is, overwritten.
+  ProgressFn Progress;
+  if (llvm::errs().is_displayed())
+    Progress = [](size_t Done, size_t Total, const std::string &File) {
+      llvm::errs() << "\r\x1b[K[" << Done << "/" << Total << "] " << File;
+      if (Done == Total)
+        llvm::errs() << "\r\x1b[K";
+    };
+  std::vector<TUResult> Results = scanFiles(DB, Files, Opts, Progress);
   if (!SaveFacts.empty() && !writeAtomically(absolute(SaveFacts), factsJson(Results), Error))
     llvm::errs() << "sharedstate-scan: error: " << Error << "\n";
   ProgramFacts Program;
@@ -133,6 +141,8 @@ int main(int argc, const char **argv) {
   Opts.extraArgsBefore = CL.extraArgsBefore;
   Opts.resourceDir = SHAREDSTATE_RESOURCE_DIR;
   Opts.jobs = CL.jobs ? CL.jobs : std::max(1u, std::thread::hardware_concurrency());
+  Opts.isolate = !CL.inProcess;
+  Opts.tuTimeout = CL.tuTimeout;
   const std::string OutputPath = CL.output.empty() ? std::string() : absolute(CL.output);
 
   std::string SaveError;
