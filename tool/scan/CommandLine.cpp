@@ -3,6 +3,7 @@
 
 #include <llvm/ADT/StringRef.h>
 
+#include <tuple>
 #include <utility>
 
 namespace sharedstate::scan {
@@ -152,26 +153,19 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
         Into->push_back(std::move(V));
         Known = true;
       }
-    if (!Known && Matches(Arg, "--tu-timeout")) {
-      std::string V;
-      if (!Value(I, Arg, "--tu-timeout", V))
-        return false;
-      if (llvm::StringRef(V).getAsInteger(10, CL.tuTimeout)) {
-        Error = "option '--tu-timeout' expects a number of seconds, got '" + V + "'";
-        return false;
+    // The numeric options: --tu-timeout 0 turns the limit off; -j 0 means nothing.
+    for (auto [Name, Into, Least, Unit] : {std::tuple{"--tu-timeout", &CL.tuTimeout, 0u, "a number of seconds"},
+                                           std::tuple{"-j", &CL.jobs, 1u, "a positive number"}})
+      if (!Known && Matches(Arg, Name)) {
+        std::string V;
+        if (!Value(I, Arg, Name, V))
+          return false;
+        if (llvm::StringRef(V).getAsInteger(10, *Into) || *Into < Least) {
+          Error = "option '" + std::string(Name) + "' expects " + Unit + ", got '" + V + "'";
+          return false;
+        }
+        Known = true;
       }
-      Known = true;
-    }
-    if (!Known && Matches(Arg, "-j")) {
-      std::string V;
-      if (!Value(I, Arg, "-j", V))
-        return false;
-      if (llvm::StringRef(V).getAsInteger(10, CL.jobs) || CL.jobs == 0) {
-        Error = "option '-j' expects a positive number, got '" + V + "'";
-        return false;
-      }
-      Known = true;
-    }
     if (!Known) {
       Error = "unknown option '" + Arg.str() + "'";
       return false;

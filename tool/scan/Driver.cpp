@@ -196,8 +196,7 @@ std::string precheck(const Unit &U) {
 }
 
 TUResult analyzeUnit(const Unit &U, const ScanOptions &Opts) {
-  TUResult R;
-  R.file = U.file;
+  TUResult R; // file and mainFile: scanFiles fills them in
   R.error = precheck(U);
   if (!R.error.empty() || !U.command)
     return R;
@@ -239,8 +238,6 @@ TUResult analyzeUnit(const Unit &U, const ScanOptions &Opts) {
   } else {
     R.ok = true;
   }
-  if (R.facts.mainFile.empty())
-    R.facts.mainFile = File;
   return R;
 }
 
@@ -284,10 +281,11 @@ bool decode(const std::string &Bytes, TUResult &R) {
   }
 }
 
-bool writeAll(int Fd, const void *Data, size_t Size) {
-  const auto *P = static_cast<const std::uint8_t *>(Data);
+/// Moves Size bytes through Fd with IO (::read or ::write), whatever EINTR
+/// and short transfers get in the way; false when the other end is gone.
+template <typename Buffer, typename SysCall> bool transferAll(SysCall IO, int Fd, Buffer *Data, size_t Size) {
   for (size_t Off = 0; Off < Size;) {
-    ssize_t N = ::write(Fd, P + Off, Size - Off);
+    ssize_t N = IO(Fd, Data + Off, Size - Off);
     if (N < 0 && errno == EINTR)
       continue;
     if (N <= 0)
@@ -297,17 +295,12 @@ bool writeAll(int Fd, const void *Data, size_t Size) {
   return true;
 }
 
+bool writeAll(int Fd, const void *Data, size_t Size) {
+  return transferAll(::write, Fd, static_cast<const std::uint8_t *>(Data), Size);
+}
+
 bool readAll(int Fd, void *Data, size_t Size) {
-  auto *P = static_cast<std::uint8_t *>(Data);
-  for (size_t Off = 0; Off < Size;) {
-    ssize_t N = ::read(Fd, P + Off, Size - Off);
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N <= 0)
-      return false;
-    Off += static_cast<size_t>(N);
-  }
-  return true;
+  return transferAll(::read, Fd, static_cast<std::uint8_t *>(Data), Size);
 }
 
 /// A worker: reads unit numbers from In, analyzes each and writes its result
@@ -413,9 +406,7 @@ void runIsolated(const std::vector<Unit> &Units, const ScanOptions &Opts, std::v
     W.bytes.clear();
     W.timedOut = false;
     W.deadline = Opts.tuTimeout ? Clock::now() + std::chrono::seconds(Opts.tuTimeout) : Clock::time_point::max();
-    if (!writeAll(W.to, &N, sizeof N)) {
-      // It is gone; the read side sees the end and reports it.
-    }
+    (void)writeAll(W.to, &N, sizeof N); // if it is gone, its pipe's end says so below
   };
   std::signal(SIGPIPE, SIG_IGN); // a dead worker's pipe: an error, not the end of the scan
   while (Done < Units.size()) {

@@ -6,11 +6,12 @@
 // written only under one command's -D is still seen written. Identical
 // commands are analyzed once.
 //
-// Each unit runs in a child process of its own (fork, at most `jobs` at a
-// time), so a TU that crashes Clang (SIGSEGV from a parser stack overflow,
+// Units run in a pool of `jobs` worker processes (forked; each serves many
+// units), so a TU that crashes Clang (SIGSEGV from a parser stack overflow,
 // SIGILL from an LLVM trap) or does not finish within `tuTimeout` costs only
-// itself: it is listed with what happened and every other TU's facts are
-// kept. The child sends its facts back through a pipe, as CBOR. With
+// itself: it is listed with what happened, a new worker takes the dead one's
+// place, and every other TU's facts are kept. Workers send their facts back
+// through a pipe, as CBOR. With
 // `isolate` off (--in-process) units run on threads of this process instead:
 // faster to debug, but a crash ends the scan.
 //
@@ -37,7 +38,7 @@ struct ScanOptions {
   std::vector<std::string> extraArgsBefore; ///< prepended
   std::string resourceDir;                  ///< Clang builtin headers for this LLVM
   unsigned jobs = 1;
-  bool isolate = true;      ///< one child process per unit (see above)
+  bool isolate = true;      ///< units in worker processes (see above)
   unsigned tuTimeout = 300; ///< seconds a unit may take when isolated; 0: no limit
 };
 

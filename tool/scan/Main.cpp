@@ -63,7 +63,8 @@ std::string factsJson(const std::vector<TUResult> &Results) {
   nlohmann::json Units = nlohmann::json::array();
   for (const TUResult &R : Results)
     Units.push_back(R.facts);
-  return nlohmann::json{{"version", FactsVersion}, {"units", std::move(Units)}}.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  nlohmann::json Doc{{"version", FactsVersion}, {"units", std::move(Units)}};
+  return Doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; // paths need not be UTF-8
 }
 
 /// Extracts every TU, merges and classifies: the report's content.
