@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scans the projects fetch.sh configured and prints their not-thread-safe findings.
 #
-#   bash bench/realcode/scan.sh [-s SCANNER] [-w WORK_DIR] [-j N] [--subset] [PROJECT ...]
+#   bash bench/realcode/scan.sh [-s SCANNER] [-w WORK_DIR] [-j N] [--subset] [--save-facts] [PROJECT ...]
 #
 #   SCANNER   sharedstate-scan binary; default $SHAREDSTATE_SCAN, else
 #             build/bin/sharedstate-scan of this checkout
@@ -10,6 +10,8 @@
 #   --subset  scan only the TUs whose source path (relative to the project's
 #             source dir) matches a regex in subsets/PROJECT.txt, for projects
 #             that have such a file (see README.md, "Subsets")
+#   --save-facts  also write every TU's facts to WORK_DIR/reports/PROJECT.facts.json
+#             (the scanner's --save-facts), to re-classify without re-parsing
 #   PROJECT   cpprestsdk websocketpp abseil rocksdb (default: all four)
 #
 # Writes WORK_DIR/reports/PROJECT.json (paths relative to the project's source
@@ -23,6 +25,7 @@ SCANNER="${SHAREDSTATE_SCAN:-$REPO/build/bin/sharedstate-scan}"
 WORK="${REALCODE_WORK:-$HERE/work}"
 JOBS=2
 SUBSET=0
+SAVE_FACTS=0
 PROJECTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,7 +33,8 @@ while [ $# -gt 0 ]; do
     -w) WORK="$2"; shift 2 ;;
     -j) JOBS="$2"; shift 2 ;;
     --subset) SUBSET=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --save-facts) SAVE_FACTS=1; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) PROJECTS+=("$1"); shift ;;
   esac
 done
@@ -65,7 +69,9 @@ EOF
   echo "== $proj: scanning ($mode${files:+, ${#files[@]} TUs}) with $SCANNER" >&2
   start=$(date +%s.%N)
   rc=0
-  "$SCANNER" -p "$db" -j "$JOBS" --root "$src" -o "$OUT/$proj.json" "${files[@]}" || rc=$?
+  extra=()
+  [ "$SAVE_FACTS" = 0 ] || extra=(--save-facts "$OUT/$proj.facts.json")
+  "$SCANNER" -p "$db" -j "$JOBS" --root "$src" -o "$OUT/$proj.json" "${extra[@]}" "${files[@]}" || rc=$?
   end=$(date +%s.%N)
   secs=$(python3 -c "print(round($end-$start,1))")
   [ "$rc" -le 3 ] || { echo "scan: $SCANNER exited $rc on $proj (crash?)" >&2; }

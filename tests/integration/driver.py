@@ -33,13 +33,14 @@ from common import Context  # noqa: E402
 import cli  # noqa: E402
 import config  # noqa: E402
 import database  # noqa: E402
+import facts  # noqa: E402
 import frameworks  # noqa: E402
 import isolation  # noqa: E402
 import nolint  # noqa: E402
 import output  # noqa: E402
 
 # The topics, in the order --list prints their tests.
-TOPICS = (database, isolation, cli, output, config, nolint, frameworks)
+TOPICS = (database, isolation, cli, output, facts, config, nolint, frameworks)
 
 
 def collect(topics):

@@ -29,6 +29,8 @@ options:
   --warn-on <list>           which findings warn, overriding WarnOn in the file:
                              verdicts, categories 1-4 or all (default: not-thread-safe)
   --save-facts <file>        also write every translation unit's facts as JSON
+  --load-facts <file>        classify facts that --save-facts wrote instead of
+                             analyzing a compilation database (repeatable)
 )";
 
 const char UsageTail[] = R"(  --extra-arg <arg>          append <arg> to every compile command (repeatable)
@@ -100,7 +102,7 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
       {"--format", &CL.format}, {"--root", &CL.root},
       {"--config-file", &CL.configFile}, {"--warn-on", &WarnOnSpec}, {"--save-facts", &CL.saveFacts}};
   std::vector<std::pair<const char *, std::vector<std::string> *>> Repeated = {
-      {"--extra-arg-before", &CL.extraArgsBefore}, {"--extra-arg", &CL.extraArgs}};
+      {"--extra-arg-before", &CL.extraArgsBefore}, {"--extra-arg", &CL.extraArgs}, {"--load-facts", &CL.loadFacts}};
   for (const ListOption &L : ListOptions)
     Repeated.emplace_back(L.flag, &(CL.options.*L.list));
   bool OnlyFiles = false;
@@ -170,6 +172,10 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
       Error = "unknown option '" + Arg.str() + "'";
       return false;
     }
+  }
+  if (!CL.loadFacts.empty() && !CL.sources.empty()) {
+    Error = "--load-facts reads saved facts, not source files ('" + CL.sources.front() + "')";
+    return false;
   }
   if (CL.format != "json" && CL.format != "text") {
     Error = "unknown --format '" + CL.format + "' (expected json or text)";

@@ -21,6 +21,7 @@ struct CommandLine {
   std::string root;
   std::string configFile;
   std::string saveFacts; ///< --save-facts: every TU's facts, for the editor and for debugging
+  std::vector<std::string> loadFacts; ///< --load-facts: classify saved facts instead of a database
   CommandLineOptions options; ///< the list flags and --warn-on
   std::vector<std::string> extraArgs, extraArgsBefore;
   unsigned jobs = 0;

@@ -27,9 +27,11 @@
 #include <nlohmann/json.hpp>
 #include <clang/Tooling/CompilationDatabase.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <map>
 #include <thread>
 
 #ifndef SHAREDSTATE_VERSION
@@ -58,18 +60,69 @@ std::string realDirectory(const std::string &Path) {
   return std::string(Real);
 }
 
-/// Every TU's facts, as one JSON document: {"version": N, "units": [...]}.
+/// Every TU's facts, and the TUs that failed, as one JSON document:
+/// {"version": N, "units": [...], "errors": [{"file", "message"}]}.
 std::string factsJson(const std::vector<TUResult> &Results) {
-  nlohmann::json Units = nlohmann::json::array();
-  for (const TUResult &R : Results)
+  nlohmann::json Units = nlohmann::json::array(), Errors = nlohmann::json::array();
+  for (const TUResult &R : Results) {
     Units.push_back(R.facts);
-  nlohmann::json Doc{{"version", FactsVersion}, {"units", std::move(Units)}};
+    if (!R.ok)
+      Errors.push_back({{"file", R.file}, {"message", R.error}});
+  }
+  nlohmann::json Doc{{"version", FactsVersion}, {"units", std::move(Units)}, {"errors", std::move(Errors)}};
   return Doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; // paths need not be UTF-8
 }
 
-/// Extracts every TU, merges and classifies: the report's content.
-ReportInput analyze(const clang::tooling::CompilationDatabase &DB, const std::vector<std::string> &Files,
-                    const ScanOptions &Opts, const std::string &SaveFacts, std::string &Error) {
+/// Reads what --save-facts wrote back into one result per unit. On error
+/// returns false with a one-line Error naming Path.
+bool loadFacts(const std::string &Path, std::vector<TUResult> &Results, std::string &Error) {
+  if (llvm::sys::fs::exists(Path) && !llvm::sys::fs::is_regular_file(Path)) {
+    Error = "facts file '" + Path + "' is not a regular file"; // a FIFO would block the read
+    return false;
+  }
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!Buffer) {
+    Error = "cannot read facts file '" + Path + "': " + Buffer.getError().message();
+    return false;
+  }
+  nlohmann::json Doc = nlohmann::json::parse((*Buffer)->getBuffer().begin(), (*Buffer)->getBuffer().end(),
+                                             nullptr, /*allow_exceptions=*/false);
+  if (Doc.is_discarded() || !Doc.is_object() || !Doc.contains("units") || !Doc["units"].is_array()) {
+    Error = "'" + Path + "' is not a facts file written by --save-facts";
+    return false;
+  }
+  if (Doc.value("version", 0) != FactsVersion) {
+    Error = "'" + Path + "' holds facts of version " + Doc.value("version", nlohmann::json()).dump() +
+            ", this scanner reads version " + std::to_string(FactsVersion) + ": save them again";
+    return false;
+  }
+  std::map<std::string, std::string> Failed;
+  for (const nlohmann::json &E : Doc.value("errors", nlohmann::json::array()))
+    if (E.is_object())
+      Failed[E.value("file", "")] = E.value("message", "");
+  size_t Index = 0;
+  for (const nlohmann::json &Unit : Doc["units"]) {
+    ++Index;
+    TUResult R;
+    try {
+      Unit.get_to(R.facts);
+    } catch (const std::exception &X) {
+      Error = "'" + Path + "': unit " + std::to_string(Index) + " is malformed: " + X.what();
+      return false;
+    }
+    R.file = R.facts.mainFile;
+    auto It = Failed.find(R.file);
+    R.ok = It == Failed.end();
+    if (!R.ok)
+      R.error = It->second;
+    Results.push_back(std::move(R));
+  }
+  return true;
+}
+
+/// Extracts every TU (the facts, and which TUs failed), with a progress line.
+std::vector<TUResult> extractAll(const clang::tooling::CompilationDatabase &DB, const std::vector<std::string> &Files,
+                                 const ScanOptions &Opts) {
   // On a terminal, one line that says how far the scan is, overwritten.
   ProgressFn Progress;
   if (llvm::errs().is_displayed())
@@ -78,9 +131,11 @@ ReportInput analyze(const clang::tooling::CompilationDatabase &DB, const std::ve
       if (Done == Total)
         llvm::errs() << "\r\x1b[K";
     };
-  std::vector<TUResult> Results = scanFiles(DB, Files, Opts, Progress);
-  if (!SaveFacts.empty() && !writeAtomically(absolute(SaveFacts), factsJson(Results), Error))
-    llvm::errs() << "sharedstate-scan: error: " << Error << "\n";
+  return scanFiles(DB, Files, Opts, Progress);
+}
+
+/// Merges and classifies: the report's content.
+ReportInput reportOf(const std::vector<TUResult> &Results, const std::string &Root) {
   ProgramFacts Program;
   ReportInput Report;
   for (const TUResult &R : Results) {
@@ -92,7 +147,7 @@ ReportInput analyze(const clang::tooling::CompilationDatabase &DB, const std::ve
   }
   finalize(Program);
   Report.findings = classify(Program);
-  Report.root = Opts.analysis.root;
+  Report.root = Root;
   Report.toolVersion = SHAREDSTATE_VERSION;
   Report.llvmVersion = CLANG_VERSION_STRING;
   Report.translationUnits = static_cast<unsigned>(Results.size());
@@ -128,13 +183,6 @@ int main(int argc, const char **argv) {
   for (const std::string &W : ConfigWarnings)
     llvm::errs() << "sharedstate-scan: warning: " << W << "\n";
 
-  auto DB = loadDatabase(CL.buildPath, Error);
-  if (!DB)
-    return fail(Error);
-  std::vector<std::string> Files = selectFiles(*DB, CL.sources);
-  if (Files.empty())
-    return fail("'" + CL.buildPath + "': the compilation database lists no files");
-
   ScanOptions Opts;
   Opts.analysis = Settings.analysis;
   Opts.analysis.root = realDirectory(CL.root.empty() ? "." : CL.root);
@@ -146,10 +194,24 @@ int main(int argc, const char **argv) {
   Opts.tuTimeout = CL.tuTimeout;
   const std::string OutputPath = CL.output.empty() ? std::string() : absolute(CL.output);
 
-  std::string SaveError;
-  ReportInput Report = analyze(*DB, Files, Opts, CL.saveFacts, SaveError);
-  if (!SaveError.empty())
-    return 2;
+  std::vector<TUResult> Results;
+  if (!CL.loadFacts.empty()) {
+    // Saved facts: classify them again, without a compilation database.
+    for (const std::string &Path : CL.loadFacts)
+      if (!loadFacts(Path, Results, Error))
+        return fail(Error);
+  } else {
+    auto DB = loadDatabase(CL.buildPath, Error);
+    if (!DB)
+      return fail(Error);
+    std::vector<std::string> Files = selectFiles(*DB, CL.sources);
+    if (Files.empty())
+      return fail("'" + CL.buildPath + "': the compilation database lists no files");
+    Results = extractAll(*DB, Files, Opts);
+  }
+  if (!CL.saveFacts.empty() && !writeAtomically(absolute(CL.saveFacts), factsJson(Results), Error))
+    return fail(Error);
+  ReportInput Report = reportOf(Results, Opts.analysis.root);
   std::string Text =
       CL.format == "json" ? renderJson(Report) : renderText(Report, TextOptions{CL.all, Settings.warn});
   if (OutputPath.empty()) {
