@@ -68,6 +68,10 @@ RaceAnalysis analyzeRaces(const std::vector<AccessOn> &Accesses, const Concurren
     if (!isWrite(W->evidence.what) || W->evidence.what == AccessWhat::Escape)
       continue;
     for (const AccessOn *X : Runtime) {
+      // The object changes itself under its own mutex; reading the
+      // pointer to it reads nothing that change touches.
+      if (W->selfSynced && X->readsAddress)
+        continue;
       const std::vector<int> XC = Model.contextsOf(*X->access);
       for (int CW : WC)
         for (int CX : XC) {

@@ -4,6 +4,7 @@
 #include "classify/Concurrency.h"
 #include "classify/Summaries.h"
 
+#include <algorithm>
 #include <set>
 
 namespace sharedstate {
@@ -49,11 +50,24 @@ ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Gr
     if (Model.isDead(A))
       continue;
     const bool Method = !A.method.empty() && A.what == AccessWhat::Mutate;
-    const std::vector<std::string> SelfLocks = Method ? Methods.selfLocks(A.method) : std::vector<std::string>();
+    const bool Reads = Method && !Methods.writesThis(A.method);
+    // The object's own mutexes a call holds: for a call that changes it,
+    // those held at its every change; for one that only reads it (a
+    // non-const accessor), those it locks, as it reads under them.
+    std::vector<LockRef> Own;
+    if (Method && !Reads)
+      for (const std::string &Field : Methods.selfLocks(A.method)) {
+        LockRef L;
+        L.kind = LockRef::Kind::ThisField;
+        L.field = Field;
+        Own.push_back(std::move(L));
+      }
+    else if (Reads)
+      Own = Methods.ownLocks(A.method);
     for (const Resolved &R : resolve(A.target, Aliases)) {
       Evidence E;
       E.what = (A.what == AccessWhat::Reassign && !R.whole) ? AccessWhat::Mutate : A.what;
-      if (Method && !Methods.writesThis(A.method))
+      if (Reads)
         E.what = AccessWhat::Read;
       E.detail = A.detail;
       if (!A.passedTo.empty() && isWrite(E.what))
@@ -69,26 +83,36 @@ ResolvedAccesses resolveAccesses(const ProgramFacts &P, const CallGraphFacts &Gr
           break;
         }
       std::vector<LockRef> Locks = A.locks;
-      for (const std::string &Field : SelfLocks) {
+      for (const LockRef &Field : Own) {
         LockRef L;
         L.kind = LockRef::Kind::ObjectField;
         L.key = R.varKey;
-        L.field = Field;
-        L.name = Field;
+        L.field = Field.field;
+        L.name = Field.field;
+        L.shared = Field.shared;
         Locks.push_back(std::move(L));
       }
       E.location = A.location;
       E.function = A.functionName;
       E.phase = Model.phaseOf(A);
-      E.sync = SelfLocks.empty() ? A.sync : Sync::Lock;
+      E.sync = A.sync;
       if (E.sync == Sync::None) {
         auto It = Graph.protectedBy.find(A.functionKey);
         if (It != Graph.protectedBy.end())
           E.sync = It->second;
       }
-      if (isWrite(E.what))
-        Out.writesByVariable[R.varKey].push_back({&A, E, Locks});
-      Out.byVariable[R.varKey].push_back({&A, std::move(E), std::move(Locks)});
+      // A call of a method that locks the object's own mutex is locked;
+      // inside call_once it stays once-only, whatever the method locks.
+      if (E.sync == Sync::None && std::any_of(Own.begin(), Own.end(), [](const LockRef &L) { return !L.shared; }))
+        E.sync = Sync::Lock;
+      AccessOn On{&A, std::move(E), std::move(Locks)};
+      On.selfSynced = Method && !Reads && !Own.empty();
+      auto V = P.variables.find(R.varKey);
+      On.readsAddress = On.evidence.what == AccessWhat::Read && A.method.empty() && V != P.variables.end() &&
+                        V->second.holdsPointer;
+      if (isWrite(On.evidence.what))
+        Out.writesByVariable[R.varKey].push_back(On);
+      Out.byVariable[R.varKey].push_back(std::move(On));
     }
   }
   return Out;

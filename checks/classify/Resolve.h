@@ -42,6 +42,12 @@ struct AccessOn {
   /// The mutexes held at the access itself (the access's, and the object's
   /// own mutex a synchronized method holds), before inheritance.
   std::vector<LockRef> locks;
+  /// A call of a method that changes the object only under the object's
+  /// own mutex (Summaries::selfLocks): the object synchronizes itself.
+  bool selfSynced = false;
+  /// A read of a variable that holds a pointer, not through a method: it
+  /// reads the address, which a self-synchronized call does not change.
+  bool readsAddress = false;
 };
 
 class ConcurrencyModel;

@@ -2,6 +2,8 @@
 #include "classify/Summaries.h"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 namespace sharedstate {
 
@@ -39,6 +41,91 @@ void Summaries::summarizeMethods() {
   for (const auto &[K, F] : P.functions)
     if (!F.memberOf.empty() && F.hasBody && !F.isStructor && !Writers.count(K))
       Pure.insert(K);
+  summarizeWriteLocks();
+}
+
+namespace {
+/// The exclusive ThisField mutexes among Locks, sorted.
+std::vector<std::string> thisMutexes(const std::vector<LockRef> &Locks) {
+  std::vector<std::string> Out;
+  for (const LockRef &L : Locks)
+    if (L.kind == LockRef::Kind::ThisField && !L.shared)
+      Out.push_back(L.field);
+  std::sort(Out.begin(), Out.end());
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
+}
+
+void intersect(std::optional<std::vector<std::string>> &Into, const std::vector<std::string> &With) {
+  if (!Into) {
+    Into = With;
+    return;
+  }
+  std::vector<std::string> Out;
+  std::set_intersection(Into->begin(), Into->end(), With.begin(), With.end(), std::back_inserter(Out));
+  *Into = std::move(Out);
+}
+} // namespace
+
+/// A greatest fixed point: every method seen whole starts out holding every
+/// mutex at its writes, and loses what one of its writes, a call on `this`
+/// of a writer (with what the call site holds), or an override does not
+/// hold. A writer whose body was not seen holds nothing.
+void Summaries::summarizeWriteLocks() {
+  std::map<std::string, std::vector<std::vector<std::string>>> OwnWrites;
+  for (const Access &W : P.memberWrites)
+    OwnWrites[W.functionKey].push_back(thisMutexes(W.locks));
+  struct Call {
+    std::string callee;
+    std::vector<std::string> held;
+  };
+  std::map<std::string, std::vector<Call>> Calls;
+  for (const CallEdge &E : P.edges)
+    if (E.onThis && !Pure.count(E.callee))
+      Calls[E.caller].push_back({E.callee, thisMutexes(E.locks)});
+  std::map<std::string, std::vector<std::string>> Overriders;
+  for (const auto &[K, F] : P.functions)
+    for (const std::string &O : F.overrides)
+      Overriders[O].push_back(K);
+  // Unknown (absent from Known): writes without any lock.
+  std::map<std::string, std::optional<std::vector<std::string>>> Known;
+  for (const auto &[K, F] : P.functions)
+    if (!F.memberOf.empty() && F.hasBody && !Pure.count(K))
+      Known[K] = std::nullopt; // top: no constraint yet
+  auto Holds = [&](const std::string &K) -> std::optional<std::vector<std::string>> {
+    auto It = Known.find(K);
+    if (It == Known.end())
+      return std::vector<std::string>(); // not seen whole: holds nothing
+    return It->second;                   // nullopt: top
+  };
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (auto &[K, Held] : Known) {
+      std::optional<std::vector<std::string>> Now;
+      for (const std::vector<std::string> &W : OwnWrites[K])
+        intersect(Now, W);
+      for (const Call &C : Calls[K]) {
+        std::optional<std::vector<std::string>> Callee = Holds(C.callee);
+        if (!Callee)
+          continue; // top: no constraint (yet)
+        std::vector<std::string> Both = C.held;
+        Both.insert(Both.end(), Callee->begin(), Callee->end());
+        std::sort(Both.begin(), Both.end());
+        Both.erase(std::unique(Both.begin(), Both.end()), Both.end());
+        intersect(Now, Both);
+      }
+      for (const std::string &O : Overriders[K])
+        if (std::optional<std::vector<std::string>> Over = Holds(O))
+          intersect(Now, *Over);
+      if (Now && Now != Held) {
+        Held = std::move(Now);
+        Changed = true;
+      }
+    }
+  }
+  for (auto &[K, Held] : Known)
+    if (Held && !Held->empty())
+      WriteLocks[K] = std::move(*Held);
 }
 
 /// A least fixed point from "reads": each parameter's use is the strongest
@@ -99,6 +186,11 @@ ParamUse Summaries::paramUse(const std::string &K, unsigned Param) const {
   return It == Params.end() ? ParamUse::Reads : It->second;
 }
 
+std::vector<LockRef> Summaries::ownLocks(const std::string &K) const {
+  auto It = P.functions.find(K);
+  return It == P.functions.end() ? std::vector<LockRef>() : It->second.ownLocks;
+}
+
 std::vector<std::string> Summaries::selfLocks(const std::string &K) const {
   std::vector<std::string> Out;
   auto It = P.functions.find(K);
@@ -107,6 +199,9 @@ std::vector<std::string> Summaries::selfLocks(const std::string &K) const {
   for (const LockRef &L : It->second.bodyLocks)
     if (L.kind == LockRef::Kind::ThisField && !L.shared)
       Out.push_back(L.field);
+  if (Out.empty())
+    if (auto W = WriteLocks.find(K); W != WriteLocks.end())
+      Out = W->second;
   return Out;
 }
 

@@ -18,9 +18,11 @@
 // the extractor stand.
 //
 // A method whose whole body holds a mutex field of `this` (a guard
-// declared first, never released) is synchronized on the object: a call on
-// a global instance holds that mutex of that global, so a class that locks
-// its own mutex in every method is safe to share.
+// declared first, never released), or whose every write to a field of
+// `this` (its own, and those of the methods it calls on `this`) holds one,
+// is synchronized on the object: a call on a global instance holds that
+// mutex of that global, so a class that locks its own mutex wherever it
+// changes itself is safe to share.
 #pragma once
 
 #include "facts/Merge.h"
@@ -43,8 +45,13 @@ public:
   /// Whether a call of member function K may write the object it is called on.
   bool writesThis(const std::string &K) const { return !Pure.count(K); }
 
-  /// The mutex fields of `this` that K holds for its whole body.
+  /// The mutex fields of `this` that K holds for its whole body, or else
+  /// at every write to a field of `this` it makes (itself or through the
+  /// methods it calls on `this`).
   std::vector<std::string> selfLocks(const std::string &K) const;
+
+  /// The mutex fields of `this` that K locks somewhere in its body.
+  std::vector<LockRef> ownLocks(const std::string &K) const;
 
   /// What a call of function K does to what it is given as parameter Param.
   ParamUse paramUse(const std::string &K, unsigned Param) const;
@@ -54,7 +61,12 @@ private:
   void summarizeParameters();
 
   const ProgramFacts &P;
+  void summarizeWriteLocks();
+
   std::set<std::string> Pure; ///< methods seen whole that write no field of `this`
+  /// Writers seen whole: the mutex fields of `this` every write they make to
+  /// `this` holds (sorted; absent: none).
+  std::map<std::string, std::vector<std::string>> WriteLocks;
   /// Parameters of functions seen whole (or overridden by such) that are
   /// not written: only read through or kept. Others write.
   std::map<std::pair<std::string, unsigned>, ParamUse> Params;

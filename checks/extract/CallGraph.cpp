@@ -105,8 +105,11 @@ void CallGraph::visitFunctionDecl(const FunctionDecl *FD) {
     return;
   Function &F = function(FD);
   F.hasBody = true;
-  if (const auto *Body = dyn_cast_or_null<CompoundStmt>(FD->getBody()))
+  if (const auto *Body = dyn_cast_or_null<CompoundStmt>(FD->getBody())) {
     F.bodyLocks = TU.locks.heldThroughout(Body);
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->isInstance())
+      F.ownLocks = TU.locks.ownLocksTaken(Body);
+  }
 }
 
 void CallGraph::visitDeclRef(const DeclRefExpr *E) {

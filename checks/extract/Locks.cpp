@@ -347,6 +347,35 @@ std::vector<LockRef> Locks::heldThroughout(const CompoundStmt *Body) {
   return Out;
 }
 
+std::vector<LockRef> Locks::ownLocksTaken(const Stmt *Body) {
+  std::vector<LockRef> Out;
+  auto Take = [&](const LockRef &L) {
+    if (L.kind == LockRef::Kind::ThisField)
+      hold(Out, L);
+  };
+  std::vector<const Stmt *> Work{Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.back();
+    Work.pop_back();
+    if (!S || isa<LambdaExpr>(S))
+      continue; // a lambda's body runs when it is called, maybe elsewhere
+    if (isa<DeclStmt>(S) || isa<CXXMemberCallExpr>(S))
+      for (const LockRef &L : changeOf(S).acquire)
+        Take(L);
+    if (const auto *If = dyn_cast<IfStmt>(S)) {
+      bool Negated = false;
+      if (std::optional<LockRef> L = tryLocked(If->getCond(), Negated))
+        Take(*L);
+    }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  for (LockRef &L : Out)
+    L.name.clear(); // identity only: the facts name it in the accesses
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
 bool Locks::isOnceCall(const Stmt *S) {
   const auto *C = dyn_cast_or_null<CallExpr>(S);
   if (!C)

@@ -66,6 +66,11 @@ public:
   /// that opens the body and is never released.
   std::vector<LockRef> heldThroughout(const clang::CompoundStmt *Body);
 
+  /// The mutex fields of `this` a member function's body locks anywhere
+  /// (a guard, a lock() call, a successful try-lock), sorted: exclusive
+  /// where any lock of it is.
+  std::vector<LockRef> ownLocksTaken(const clang::Stmt *Body);
+
   /// A call of a listed once-function (std::call_once).
   bool isOnceCall(const clang::Stmt *S);
 

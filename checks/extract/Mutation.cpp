@@ -37,6 +37,35 @@ template <typename T> void addSorted(std::vector<T> &To, T V) {
     To.insert(It, std::move(V));
 }
 
+/// A use of a synchronization object (a mutex or atomic member, what a
+/// pointer to a mutex points to): it synchronizes itself, and is neither a
+/// read nor a write of the object that holds or points to it.
+Use syncObject() {
+  Use U;
+  U.ofSyncMember = true;
+  return U;
+}
+
+/// A const pointer that points to no object: `T *const kNone = nullptr;`,
+/// or an integer cast to a pointer (`reinterpret_cast<T *>(1)`), a marker
+/// compared against, never written through.
+bool isSentinel(const VarDecl *V) {
+  QualType T = V->getType();
+  const VarDecl *Def = nullptr;
+  const Expr *Init = V->getAnyInitializer(Def);
+  if (!T->isPointerType() || !T.isConstQualified() || !Init || Init->isValueDependent())
+    return false;
+  ASTContext &Ctx = V->getASTContext();
+  auto NoObject = [&](const Expr *E) {
+    E = E->IgnoreParenImpCasts();
+    return E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) || isa<IntegerLiteral>(E);
+  };
+  if (NoObject(Init))
+    return true;
+  const auto *Cast = dyn_cast<ExplicitCastExpr>(Init->IgnoreParenImpCasts());
+  return Cast && NoObject(Cast->getSubExpr());
+}
+
 } // namespace
 
 Use writeAt(AccessWhat W, size_t Frame, std::string Detail, Sync S) {
@@ -92,6 +121,8 @@ void Mutation::visitMember(const MemberExpr *E) {
 
 void Mutation::visitCallResult(const FunctionDecl *Callee) {
   QualType R = Callee->getReturnType();
+  if ((R->isReferenceType() || R->isPointerType()) && TU.listed.syncType(R->getPointeeType()))
+    return; // `registry_mutex()`: what is done to the mutex is locking it
   if (isMutableLValueRef(R))
     follow({AccessTarget::callResult(TU.ids.functionKey(Callee)), ""}, State::Object, true);
   else if (isPointerToMutable(R))
@@ -102,6 +133,8 @@ void Mutation::visitCallResult(const FunctionDecl *Callee) {
 /// follow the mention to its read or write.
 void Mutation::followShared(const VarDecl *V) {
   QualType T = V->getType();
+  if (isSentinel(V))
+    return; // nothing can be written through it, and its value never changes
   bool Constant = TU.ast.getBaseElementType(T.getNonReferenceType()).isConstQualified() && !T->isReferenceType();
   bool Reads = !Constant && !TU.listed.syncType(T);
   follow({AccessTarget::variable(TU.variables.note(V)), ""}, State::Object, true, Reads);
@@ -389,6 +422,8 @@ std::optional<Use> Mutation::stepUnary(Walk &W, const UnaryOperator *UO) {
   case UO_Deref:
     if (W.st != State::Pointer)
       return Use();
+    if (TU.listed.syncType(UO->getType()))
+      return syncObject(); // `*p` of a `std::mutex *p`: locking it writes nothing of p
     W.st = State::Object;
     return std::nullopt;
   case UO_PreInc:
@@ -437,6 +472,8 @@ std::optional<Use> Mutation::stepMember(Walk &W, const MemberExpr *ME, const Exp
     return Use();
   State ObjSt = W.st;
   if (ME->isArrow()) {
+    if (W.st == State::Pointer && Cur->getType()->isPointerType() && TU.listed.syncType(Cur->getType()->getPointeeType()))
+      return syncObject(); // `p->lock()`
     if (W.st == State::Pointer && Cur->getType()->isPointerType())
       ObjSt = State::Object;
     else if (W.st != State::Object || !Cur->getType()->isPointerType())
@@ -449,11 +486,8 @@ std::optional<Use> Mutation::stepMember(Walk &W, const MemberExpr *ME, const Exp
   if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
     // A mutex or atomic member synchronizes itself: locking stats.mu or
     // bumping stats.hits neither writes nor reads the rest of stats.
-    if (TU.listed.syncType(Field->getType())) {
-      Use U;
-      U.ofSyncMember = true;
-      return U;
-    }
+    if (TU.listed.syncType(Field->getType()))
+      return syncObject();
     if (ObjSt != State::Object)
       return Use();
     W.st = State::Object;

@@ -21,6 +21,15 @@ InitKind initKind(const VarDecl *Def) {
     return InitKind::Dynamic;
   return Def->hasConstantInitialization() ? InitKind::Constant : InitKind::Dynamic;
 }
+
+/// T *, std::unique_ptr<T>, std::shared_ptr<T>.
+bool holdsPointer(QualType T) {
+  if (T->isPointerType())
+    return true;
+  const auto *RD = T->getAsCXXRecordDecl();
+  return RD && RD->isInStdNamespace() && RD->getDeclName().isIdentifier() &&
+         (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr");
+}
 } // namespace
 
 bool Variables::isShared(const VarDecl *V) {
@@ -83,6 +92,7 @@ SharedVariable Variables::describe(const VarDecl *Canon) {
   S.location = TU.ids.location((Def && S.kind != VarKind::StaticMember ? Def : Canon)->getLocation());
   QualType T = Canon->getType();
   S.isReference = T->isReferenceType();
+  S.holdsPointer = holdsPointer(TU.ast.getBaseElementType(T.getNonReferenceType()));
   S.isConst = TU.ast.getBaseElementType(T.getNonReferenceType()).isConstQualified();
   if (auto Sync = TU.listed.syncType(T)) {
     S.isSyncPrimitive = true;

@@ -64,6 +64,9 @@ struct SharedVariable {
   bool isDefinition = false;
   bool isConst = false;           ///< the object itself is const (top level or array element)
   bool isReference = false;       ///< a reference variable: writes reach its referent
+  /// A pointer (or an array of them, or a std::unique_ptr/shared_ptr): what
+  /// reads of it read is the address, not the object it points to.
+  bool holdsPointer = false;
   bool isSyncPrimitive = false;   ///< type is a synchronization object (mutex, atomic, ...)
   std::string syncType;           ///< which synchronization type matched
   bool isGuarded = false;         ///< annotated guarded_by / pt_guarded_by
@@ -236,6 +239,9 @@ struct Function {
   /// The mutexes held for the whole body (a guard declared first and never
   /// released): every access in it, and every call of it, is under them.
   std::vector<LockRef> bodyLocks;
+  /// Member functions: the mutex fields of `this` it locks somewhere in its
+  /// body (sorted; ThisField, shared when only a reader lock is taken).
+  std::vector<LockRef> ownLocks;
   /// Its type, canonical ("int (const char *)"): a call through a pointer
   /// of this type may call it when its address escapes.
   std::string signature;

@@ -247,6 +247,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                     {"definition", V.isDefinition},
                     {"const", V.isConst},
                     {"reference", V.isReference},
+                    {"pointer", V.holdsPointer},
                     {"sync_primitive", V.isSyncPrimitive},
                     {"sync_type", V.syncType},
                     {"guarded", V.isGuarded},
@@ -281,6 +282,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                          {"runs_event_loop", Fn.runsEventLoop},
                          {"overrides", Fn.overrides},
                          {"body_locks", locksJson(Fn.bodyLocks)},
+                         {"own_locks", locksJson(Fn.ownLocks)},
                          {"signature", Fn.signature},
                          {"param_effects", std::move(Effects)},
                          {"param_passes", std::move(Passes)}});
@@ -364,6 +366,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     S.isDefinition = V.value("definition", false);
     S.isConst = V.value("const", false);
     S.isReference = V.value("reference", false);
+    S.holdsPointer = V.value("pointer", false);
     S.isSyncPrimitive = V.value("sync_primitive", false);
     S.syncType = V.value("sync_type", "");
     S.isGuarded = V.value("guarded", false);
@@ -399,6 +402,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     X.runsEventLoop = Fn.value("runs_event_loop", false);
     X.overrides = Fn.value("overrides", std::vector<std::string>());
     X.bodyLocks = locksFrom(Fn.value("body_locks", nlohmann::json::array()));
+    X.ownLocks = locksFrom(Fn.value("own_locks", nlohmann::json::array()));
     X.signature = Fn.value("signature", "");
     for (const auto &E : Fn.value("param_effects", nlohmann::json::array()))
       X.paramEffects.push_back({E.at("param").get<unsigned>(), E.at("writes").get<bool>()});

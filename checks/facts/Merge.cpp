@@ -77,6 +77,8 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
           Into.overrides.push_back(O);
       if (Into.bodyLocks.empty())
         Into.bodyLocks = F.bodyLocks;
+      if (Into.ownLocks.empty())
+        Into.ownLocks = F.ownLocks;
       unionInto(Into.paramEffects, F.paramEffects);
       unionInto(Into.paramPasses, F.paramPasses);
       if (Into.signature.empty())

@@ -22,8 +22,11 @@ AnalysisOptions AnalysisOptions::defaults() {
                  "std::barrier",
                  "std::counting_semaphore",
                  "std::binary_semaphore",
-                 // Abseil's own once flag (its Mutex is an annotated capability).
+                 // Abseil's own once flag (its Mutex is an annotated capability),
+                 // and its flags, which absl::GetFlag/SetFlag read and write
+                 // under the flag's own lock.
                  "absl::once_flag",
+                 "absl::Flag",
                  // POSIX, matched by typedef name.
                  "pthread_mutex_t",
                  "pthread_rwlock_t",

@@ -70,3 +70,97 @@ TEST_CASE("a virtual call may run any override") {
 }
 
 } // TEST_SUITE
+
+namespace {
+
+Function &method(ProgramFacts &P, const std::string &Key, bool HasBody = true) {
+  Function &F = define(P, Key, HasBody);
+  F.memberOf = "C";
+  return F;
+}
+
+LockRef thisMutex(const std::string &Field, bool Shared = false) {
+  LockRef L;
+  L.kind = LockRef::Kind::ThisField;
+  L.key = "C";
+  L.field = Field;
+  L.shared = Shared;
+  return L;
+}
+
+void writeField(ProgramFacts &P, const std::string &Method, std::vector<LockRef> Locks) {
+  Access W;
+  W.target = AccessTarget::classField("C");
+  W.functionKey = Method;
+  W.field = "items";
+  W.locks = std::move(Locks);
+  P.memberWrites.push_back(std::move(W));
+}
+
+void callOnThis(ProgramFacts &P, const std::string &Caller, const std::string &Callee, std::vector<LockRef> Locks) {
+  CallEdge E;
+  E.caller = Caller;
+  E.callee = Callee;
+  E.onThis = true;
+  E.locks = std::move(Locks);
+  P.edges.push_back(std::move(E));
+}
+
+} // namespace
+
+TEST_SUITE("method summaries") {
+
+TEST_CASE("a method is synchronized on the object when every write to this holds one of its mutexes") {
+  ProgramFacts P;
+  method(P, "C::add");
+  writeField(P, "C::add", {thisMutex("mu")});
+  writeField(P, "C::add", {thisMutex("mu"), thisMutex("other")});
+  method(P, "C::reset"); // one write outside the lock
+  writeField(P, "C::reset", {thisMutex("mu")});
+  writeField(P, "C::reset", {});
+  method(P, "C::under_reader"); // a reader lock orders nothing among writers
+  writeField(P, "C::under_reader", {thisMutex("mu", /*Shared=*/true)});
+  Summaries S(P);
+  CHECK(S.selfLocks("C::add") == std::vector<std::string>{"mu"});
+  CHECK(S.selfLocks("C::reset").empty());
+  CHECK(S.selfLocks("C::under_reader").empty());
+}
+
+TEST_CASE("calls on this: the callee's locks or the call site's, through a cycle; an unseen callee holds nothing") {
+  ProgramFacts P;
+  method(P, "C::outer");
+  callOnThis(P, "C::outer", "C::locked_helper", {});
+  callOnThis(P, "C::outer", "C::bare_helper", {thisMutex("mu")});
+  method(P, "C::locked_helper");
+  writeField(P, "C::locked_helper", {thisMutex("mu")});
+  method(P, "C::bare_helper");
+  writeField(P, "C::bare_helper", {});
+  method(P, "C::ping");
+  callOnThis(P, "C::ping", "C::pong", {});
+  method(P, "C::pong");
+  callOnThis(P, "C::pong", "C::ping", {});
+  writeField(P, "C::pong", {thisMutex("mu")});
+  method(P, "C::to_unseen");
+  callOnThis(P, "C::to_unseen", "C::unseen", {thisMutex("other")});
+  writeField(P, "C::to_unseen", {thisMutex("mu")});
+  method(P, "C::unseen", /*HasBody=*/false);
+  Summaries S(P);
+  CHECK(S.selfLocks("C::outer") == std::vector<std::string>{"mu"});
+  CHECK(S.selfLocks("C::bare_helper").empty());
+  CHECK(S.selfLocks("C::ping") == std::vector<std::string>{"mu"});
+  CHECK(S.selfLocks("C::to_unseen").empty()); // "other" at the call, "mu" at its own write: nothing in common
+}
+
+TEST_CASE("a whole-body guard decides first; what a method locks is kept for reads") {
+  ProgramFacts P;
+  method(P, "C::guarded").bodyLocks = {thisMutex("mu")};
+  writeField(P, "C::guarded", {thisMutex("mu")});
+  method(P, "C::lookup").ownLocks = {thisMutex("mu", /*Shared=*/true)};
+  Summaries S(P);
+  CHECK(S.selfLocks("C::guarded") == std::vector<std::string>{"mu"});
+  CHECK_FALSE(S.writesThis("C::lookup"));
+  REQUIRE(S.ownLocks("C::lookup").size() == 1);
+  CHECK(S.ownLocks("C::lookup").front().shared);
+}
+
+} // TEST_SUITE
