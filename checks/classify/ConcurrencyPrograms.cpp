@@ -278,19 +278,20 @@ void ConcurrencyModel::scopeThreads() {
 /// The library: code no program runs. Its API may be called from anywhere;
 /// its tests run one after another; and the roots its code starts. A
 /// function only test TUs define (a test helper, a test-support header's
-/// inline code) is not API: tests call it, one after another.
+/// inline code, a file named as test support: facts/Paths.h) is not API:
+/// tests call it, one after another, so it runs where the tests do.
 void ConcurrencyModel::analyzeLibrary() {
   std::vector<std::string> Api, Tests;
   for (const auto &[K, F] : P.functions) {
     if (F.isEntry && !CalledIndirectly.count(K)) {
-      Api.push_back(K); // its address escapes to code the scan cannot see
+      (P.testOnly(K) ? Tests : Api).push_back(K); // its address escapes to code the scan cannot see
       continue;
     }
     if (InSomeProgram.count(K) || F.isMain || F.isInitializer || Graph.initialization.count(K) || isLambda(F))
       continue;
     bool Called = Callers.count(K) && !Callers.at(K).empty();
-    if (!Called && (F.isExternal || F.isVirtual) && !P.testOnly(K))
-      Api.push_back(K);
+    if (!Called && (F.isExternal || F.isVirtual))
+      (P.testOnly(K) ? Tests : Api).push_back(K); // a test helper: tests call it, one after another
   }
   for (const RootInfo &R : Roots)
     if (R.kind == RootKind::Test)
@@ -302,11 +303,13 @@ void ConcurrencyModel::analyzeLibrary() {
   // An external function whose only callers are itself, or dead code, is
   // still API: a recursion does not call itself into existence.
   Api.clear();
+  Tests.clear();
   for (const auto &[K, F] : P.functions)
     if ((F.isExternal || F.isVirtual) && !F.isMain && !F.isInitializer && !isLambda(F) &&
-        !Graph.initialization.count(K) && !InSomeProgram.count(K) && contextsOf(K).empty() && !P.testOnly(K))
-      Api.push_back(K);
+        !Graph.initialization.count(K) && !InSomeProgram.count(K) && contextsOf(K).empty())
+      (P.testOnly(K) ? Tests : Api).push_back(K);
   reach(ApiCtx, Api);
+  reach(TestsCtx, Tests);
   // Roots the library's code starts, until no more are found.
   std::set<int> Started;
   for (bool Grew = true; Grew;) {

@@ -9,6 +9,7 @@
 // - classes: one per key, the definition's location being the same in every TU.
 // - accesses, aliases, edges, member writes, handler instances: set union.
 #include "facts/Merge.h"
+#include "facts/Paths.h"
 
 #include <algorithm>
 #include <tuple>
@@ -58,7 +59,8 @@ void mergeInto(ProgramFacts &P, const TUFacts &TU) {
       mergeVariable(It->second, V);
   }
   const bool TestTU =
-      std::any_of(TU.roots.begin(), TU.roots.end(), [](const Root &R) { return R.kind == RootKind::Test; });
+      std::any_of(TU.roots.begin(), TU.roots.end(), [](const Root &R) { return R.kind == RootKind::Test; }) ||
+      isTestSupportPath(TU.mainFile);
   for (const Function &F : TU.functions) {
     if (F.hasBody)
       (TestTU ? P.definedInTests : P.definedElsewhere).insert(F.key);
