@@ -282,6 +282,16 @@ void ConcurrencyModel::scopeThreads() {
 /// tests call it, one after another, so it runs where the tests do.
 void ConcurrencyModel::analyzeLibrary() {
   std::vector<std::string> Api, Tests;
+  // A test helper runs with the tests, one after another. A test class's
+  // constructor or destructor that nothing visibly calls is made and
+  // destroyed inside code the scan does not follow (std::make_shared, a
+  // fixture the framework builds), not from outside: no context of its own.
+  auto testOrApi = [&](const std::string &K, const Function &F) {
+    if (!P.testOnly(K))
+      Api.push_back(K);
+    else if (!F.isStructor)
+      Tests.push_back(K);
+  };
   for (const auto &[K, F] : P.functions) {
     if (F.isEntry && !CalledIndirectly.count(K)) {
       (P.testOnly(K) ? Tests : Api).push_back(K); // its address escapes to code the scan cannot see
@@ -291,7 +301,7 @@ void ConcurrencyModel::analyzeLibrary() {
       continue;
     bool Called = Callers.count(K) && !Callers.at(K).empty();
     if (!Called && (F.isExternal || F.isVirtual))
-      (P.testOnly(K) ? Tests : Api).push_back(K); // a test helper: tests call it, one after another
+      testOrApi(K, F);
   }
   for (const RootInfo &R : Roots)
     if (R.kind == RootKind::Test)
@@ -307,7 +317,7 @@ void ConcurrencyModel::analyzeLibrary() {
   for (const auto &[K, F] : P.functions)
     if ((F.isExternal || F.isVirtual) && !F.isMain && !F.isInitializer && !isLambda(F) &&
         !Graph.initialization.count(K) && !InSomeProgram.count(K) && contextsOf(K).empty())
-      (P.testOnly(K) ? Tests : Api).push_back(K);
+      testOrApi(K, F);
   reach(ApiCtx, Api);
   reach(TestsCtx, Tests);
   // Roots the library's code starts, until no more are found.
