@@ -232,6 +232,12 @@ std::vector<Finding> singletonHandlerFindings(const ProgramAnalysis &A) {
       if (!Family.count(W.target.key) || !Serving.count(W.functionKey) || W.sync != Sync::None ||
           A.graph.protectedBy.count(W.functionKey) || !servesConcurrently(W.functionKey, Serving, A.concurrency))
         continue;
+      // A call on a field that writes nothing of it (an accessor), or that
+      // changes it only under the field object's own mutex (a logger that
+      // locks itself): the method summaries of Summaries.h.
+      if (!W.method.empty() && W.what == AccessWhat::Mutate &&
+          (!A.summaries.writesThis(W.method) || !A.summaries.selfLocks(W.method).empty()))
+        continue;
       Evidence E;
       E.what = W.what;
       E.location = W.location;
