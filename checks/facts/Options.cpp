@@ -27,6 +27,7 @@ AnalysisOptions AnalysisOptions::defaults() {
                  // under the flag's own lock.
                  "absl::once_flag",
                  "absl::Flag",
+                 "absl::flags_internal::Flag", // what the absl::Flag alias template names
                  // POSIX, matched by typedef name.
                  "pthread_mutex_t",
                  "pthread_rwlock_t",
