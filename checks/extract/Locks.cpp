@@ -98,14 +98,16 @@ std::optional<LockRef> Locks::identityOf(const Expr *E) {
       return std::nullopt;
     std::string Path = F->getNameAsString();
     const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
-    // this->a.b: the path from this.
+    // this->a.b: the path from this (`a.b` in a member function is
+    // `this->a.b`, an arrow to this and a dot).
     while (const auto *Inner = dyn_cast<MemberExpr>(Base)) {
       const auto *IF = dyn_cast<FieldDecl>(Inner->getMemberDecl());
-      if (!IF || Inner->isArrow())
+      const Expr *InnerBase = Inner->getBase()->IgnoreParenImpCasts();
+      if (!IF || (Inner->isArrow() && !isa<CXXThisExpr>(InnerBase)))
         break;
       Path = IF->getNameAsString() + "." + Path;
       F = IF;
-      Base = Inner->getBase()->IgnoreParenImpCasts();
+      Base = InnerBase;
     }
     if (isa<CXXThisExpr>(Base)) {
       L.kind = LockRef::Kind::ThisField;
