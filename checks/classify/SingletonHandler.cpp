@@ -87,18 +87,31 @@ bool servesConcurrently(const std::string &K, const std::set<std::string> &Servi
 void variableInstances(const ProgramAnalysis &A, ServingByClass &ByClass) {
   const ProgramFacts &P = A.program;
   std::map<std::string, std::set<std::string>> Called; // variable -> methods
+  std::map<std::string, std::set<int>> Where;          // variable -> the contexts of those calls
   for (const Access &X : P.accesses) {
     if (X.method.empty() || A.concurrency.phaseOf(X) != Phase::Runtime)
       continue;
     if (X.sync != Sync::None || A.graph.protectedBy.count(X.functionKey))
       continue;
-    for (const Resolved &R : resolve(X.target, A.aliases))
+    for (const Resolved &R : resolve(X.target, A.aliases)) {
       Called[R.varKey].insert(X.method);
+      for (int C : A.concurrency.contextsOf(X))
+        Where[R.varKey].insert(C);
+    }
   }
+  // The instance serves requests when its methods can be called on it at
+  // the same time: an instance only one test body uses serves no one.
+  auto CalledConcurrently = [&](const std::set<int> &Contexts) {
+    return std::any_of(Contexts.begin(), Contexts.end(), [&](int X) {
+      return std::any_of(Contexts.begin(), Contexts.end(), [&](int Y) { return A.concurrency.concurrent(X, Y); });
+    });
+  };
   for (const auto &[Key, Methods] : Called) {
     auto It = P.variables.find(Key);
     // A class listed as a synchronization type is meant to be shared.
     if (It == P.variables.end() || It->second.classKey.empty() || It->second.isSyncPrimitive)
+      continue;
+    if (auto W = Where.find(Key); W != Where.end() && !W->second.empty() && !CalledConcurrently(W->second))
       continue;
     const SharedVariable &V = It->second;
     InstanceKind Kind = V.kind == VarKind::FunctionLocalStatic ? InstanceKind::Meyers : InstanceKind::Global;
