@@ -2,7 +2,10 @@
 // the unset path (directly, or in functions called from it, in any TU) by
 // writes to it. Not a race when the check holds a lock (the writes are then
 // expected under the same lock), when the writes all run inside call_once,
-// or when the whole thing runs only during static initialization.
+// when the whole thing runs only during static initialization, or when no
+// two threads can get there at once (the concurrency model: a check that
+// only main's start-up, one test body at a time or a single-threaded
+// program makes).
 //
 // The shape says which race it is: a container filled after an emptiness
 // check (incomplete-init), a pointer or value set after a null check
@@ -12,6 +15,7 @@
 #include "classify/Messages.h"
 #include "classify/Rules.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -62,6 +66,20 @@ std::optional<Race> raceOn(const ProgramAnalysis &A, const GuardedCheck &G, cons
     AllOnce = AllOnce && W.evidence.sync == Sync::Once;
   }
   if (R.writes.empty() || AllOnce)
+    return std::nullopt;
+  // Two threads must be able to find it unset at once, or one must be able
+  // to write it while another checks: the check's function concurrent with
+  // itself or with a write's.
+  const ConcurrencyModel &M = A.concurrency;
+  const std::vector<int> &CheckAt = M.contextsOf(G.functionKey);
+  auto Concurrent = [&](const std::vector<int> &X, const std::vector<int> &Y) {
+    return std::any_of(X.begin(), X.end(),
+                       [&](int C) { return std::any_of(Y.begin(), Y.end(), [&](int D) { return M.concurrent(C, D); }); });
+  };
+  bool Racy = CheckAt.empty() || Concurrent(CheckAt, CheckAt); // not in the model: the cautious answer
+  for (const AccessOn &W : VarWrites)
+    Racy = Racy || (OnUnsetPath(*W.access) && Concurrent(CheckAt, M.contextsOf(*W.access)));
+  if (!Racy)
     return std::nullopt;
   // A flag that guards no other shared data is itself the thing initialized
   // twice ("log once"): a duplicate initialization.
