@@ -8,8 +8,9 @@
 
 namespace sharedstate {
 
-ProgramAnalysis::ProgramAnalysis(const ProgramFacts &P)
-    : program(P), graph(analyzeCallGraph(P)), aliases(indexAliases(P)), concurrency(P, graph, aliases),
+ProgramAnalysis::ProgramAnalysis(const ProgramFacts &P, const ClassifyOptions &Options)
+    : program(P), graph(analyzeCallGraph(P)), aliases(indexAliases(P)),
+      concurrency(P, graph, aliases, Options.serialLibraryCallers),
       summaries(P), accesses(resolveAccesses(P, graph, aliases, concurrency, summaries)) {}
 
 namespace {
@@ -17,8 +18,8 @@ using Rule = std::vector<Finding> (*)(const ProgramAnalysis &);
 const Rule Rules[] = {sharedVariableFindings, lazyInitFindings, singletonHandlerFindings};
 } // namespace
 
-std::vector<Finding> classify(const ProgramFacts &P) {
-  const ProgramAnalysis Analysis(P);
+std::vector<Finding> classify(const ProgramFacts &P, const ClassifyOptions &Options) {
+  const ProgramAnalysis Analysis(P, Options);
   std::vector<Finding> Out;
   for (Rule R : Rules)
     for (Finding &F : R(Analysis))

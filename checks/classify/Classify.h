@@ -16,7 +16,14 @@
 
 namespace sharedstate {
 
+/// What classification assumes where the facts cannot tell.
+struct ClassifyOptions {
+  /// LibraryCallers: serial. The library's API (what nothing scanned calls)
+  /// is called from one thread at a time, not from any thread at once.
+  bool serialLibraryCallers = false;
+};
+
 /// Every rule's findings, sorted by location.
-std::vector<Finding> classify(const ProgramFacts &);
+std::vector<Finding> classify(const ProgramFacts &, const ClassifyOptions &Options = {});
 
 } // namespace sharedstate

@@ -24,8 +24,9 @@ std::string shortWhere(const SourceLocation &L) {
 
 } // namespace
 
-ConcurrencyModel::ConcurrencyModel(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases)
-    : P(P), Graph(Graph), Aliases(Aliases) {
+ConcurrencyModel::ConcurrencyModel(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases,
+                                   bool SerialApi)
+    : SerialApi(SerialApi), P(P), Graph(Graph), Aliases(Aliases) {
   completeGraph();
   collectRoots();
   analyzePrograms();
@@ -250,6 +251,8 @@ void ConcurrencyModel::countInstances() {
         continue;
       for (int C : contextsOf(R.starter)) {
         const Context &Ctx = Contexts[C];
+        // Even called one at a time, the API may start one more before the
+        // last has finished.
         if (Ctx.kind == Context::Kind::Api || (Ctx.kind == Context::Kind::Root && Roots[Ctx.root].many)) {
           R.many = true;
           break;
@@ -451,8 +454,14 @@ bool ConcurrencyModel::concurrent(int A, int B) const {
   auto Quiet = [](Context::Kind K) { return K == Context::Kind::Startup || K == Context::Kind::Shutdown; };
   if (Quiet(X.kind) || Quiet(Y.kind))
     return false;
-  if (X.kind == Context::Kind::Api || Y.kind == Context::Kind::Api)
-    return true;
+  if (X.kind == Context::Kind::Api || Y.kind == Context::Kind::Api) {
+    if (!SerialApi)
+      return true;
+    // Called one at a time, on the callers' one thread, where the test
+    // bodies run too: beside the threads and callbacks only.
+    const Context &Other = X.kind == Context::Kind::Api ? Y : X;
+    return Other.kind == Context::Kind::Root;
+  }
   auto TestAndItsThread = [&](const Context &T, const Context &R) {
     return T.kind == Context::Kind::Tests && R.kind == Context::Kind::Root && Roots[R.root].fromTests;
   };

@@ -92,7 +92,11 @@ struct Context {
 
 class ConcurrencyModel {
 public:
-  ConcurrencyModel(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases);
+  /// SerialApi: the library's API is called from one thread at a time
+  /// (LibraryCallers: serial): it is concurrent only with the threads and
+  /// callbacks that run beside it, not with itself or the test bodies.
+  ConcurrencyModel(const ProgramFacts &P, const CallGraphFacts &Graph, const AliasIndex &Aliases,
+                   bool SerialApi = false);
 
   const std::vector<RootInfo> &roots() const { return Roots; }
   const std::vector<Context> &contexts() const { return Contexts; }
@@ -193,6 +197,7 @@ private:
     }
   }
 
+  bool SerialApi = false;
   const ProgramFacts &P;
   const CallGraphFacts &Graph;
   const AliasIndex &Aliases;

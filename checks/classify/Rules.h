@@ -8,6 +8,7 @@
 #pragma once
 
 #include "classify/CallGraph.h"
+#include "classify/Classify.h"
 #include "classify/Concurrency.h"
 #include "classify/Finding.h"
 #include "classify/Resolve.h"
@@ -20,7 +21,7 @@ namespace sharedstate {
 
 /// What every rule needs to know about the program, computed once.
 struct ProgramAnalysis {
-  explicit ProgramAnalysis(const ProgramFacts &P);
+  explicit ProgramAnalysis(const ProgramFacts &P, const ClassifyOptions &Options = {});
   const ProgramFacts &program;
   CallGraphFacts graph;
   AliasIndex aliases;

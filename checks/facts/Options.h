@@ -126,6 +126,10 @@ struct AnalysisOptions : ExtensibleLists {
   /// Paths and keys under this directory are made relative to it, so that
   /// fingerprints do not depend on where the project is checked out.
   std::string root;
+  /// Classification: the library's API (functions nothing scanned calls)
+  /// is called from one thread at a time (LibraryCallers: serial), not
+  /// from any thread at once (concurrent, the default).
+  bool serialLibraryCallers = false;
 
   static AnalysisOptions defaults();
 };

@@ -118,6 +118,7 @@ def config_malformed(c):
         ("CheckOptions:\n  sharedstate.WarnOn: sometimes\n", "an invalid WarnOn"),
         ("CheckOptions:\n  sharedstate-mutable-global.WarnOn: '5'\n", "an invalid per-check WarnOn"),
         ("CheckOptions:\n  sharedstate.WarnOn: ''\n", "an empty WarnOn"),
+        ("CheckOptions:\n  sharedstate.LibraryCallers: often\n", "an invalid LibraryCallers"),
     ]
     failures = []
     for text, what in cases:
@@ -129,8 +130,9 @@ def config_malformed(c):
                 r = c.scan(*args)
                 line = c.expect_usage_error(r, c.path(name) if not explicit else name)
                 check("invalid configuration" in line, "the error does not say what is wrong: %r" % line)
-                if "WarnOn" in what:
-                    check("WarnOn" in line, "the error does not name the option: %r" % line)
+                for option in ("WarnOn", "LibraryCallers"):
+                    if option in what:
+                        check(option in line, "the error does not name the option: %r" % line)
                 check(not os.path.exists(c.path("report.json")), "a report was written")
                 # --warn-on does not excuse a broken file.
                 c.expect_usage_error(c.scan(*args, "--warn-on", "all"), name)
@@ -245,3 +247,26 @@ def misspelt_key_warns(c):
     check(lines[0].startswith("sharedstate-scan: warning: ") and ".clang-tidy" in lines[0]
           and "'sharedstate.WarnOnn'" in lines[0] and "did you mean 'sharedstate.WarnOn'" in lines[0],
           "the warning should name the file, the key and the closest key\n" + r.describe())
+
+
+@test
+def library_callers(c):
+    """LibraryCallers (or --library-callers, which wins) says whether the library's API may be called from
+    several threads at once: by default it may, and a global its API writes races; with serial it does not."""
+    c.write("codecs.cpp", "#include <string>\n#include <vector>\nstd::vector<std::string> codecs;\n"
+            "void add_codec(const std::string &n) { codecs.push_back(n); }\n")
+    c.default_db(["codecs.cpp"])
+
+    def verdict(*args):
+        r = c.scan("-p", ".", *args)
+        check(r.rc in (0, 1), r.describe())
+        rep = c.report(r.out, "stdout")
+        return [f["verdict"] for f in rep["findings"] if f["symbol"] == "codecs"]
+
+    check(verdict() == ["not-thread-safe"], "the default: callers may be concurrent")
+    check(verdict("--library-callers", "serial") == ["probably-thread-safe"], "--library-callers serial")
+    c.write(".clang-tidy", "CheckOptions:\n  sharedstate.LibraryCallers: serial\n")
+    check(verdict() == ["probably-thread-safe"], "sharedstate.LibraryCallers: serial")
+    check(verdict("--library-callers=concurrent") == ["not-thread-safe"], "the command line wins over the file")
+    r = c.scan("-p", ".", "--library-callers", "sometimes")
+    c.expect_usage_error(r, "--library-callers", "sometimes")

@@ -57,9 +57,23 @@ std::optional<WarnOn> resolveWarnOn(const OptionLookup &Lookup, const std::strin
   return defaultWarnOn(Check);
 }
 
+bool parseLibraryCallers(const std::string &Value, bool &Serial, std::string &Error) {
+  if (Value == "concurrent" || Value == "serial") {
+    Serial = Value == "serial";
+    return true;
+  }
+  Error = "'" + Value + "' is neither 'concurrent' nor 'serial'";
+  return false;
+}
+
 CheckSettings resolveCheck(const OptionLookup &Lookup, const std::string &Check) {
   CheckSettings S;
   S.analysis = AnalysisOptions::defaults();
+  if (std::optional<std::string> V = Lookup(LibraryCallersKey)) {
+    std::string Error;
+    if (!parseLibraryCallers(*V, S.analysis.serialLibraryCallers, Error))
+      S.problem = std::string(LibraryCallersKey) + ": " + Error;
+  }
   for (const ListOption &L : ListOptions) {
     std::optional<FoundOption> Found = checkOption(Lookup, Check, L.option);
     std::string &Value = S.listValues[L.option] = Found ? Found->value : "";
@@ -122,12 +136,21 @@ bool resolveScan(const OptionLookup &Lookup, const CommandLineOptions &CommandLi
   }
   if (CommandLine.warnOn)
     Out.warn = WarnPolicy{*CommandLine.warnOn, {}};
+  if (std::optional<std::string> V = Lookup(LibraryCallersKey);
+      V && !parseLibraryCallers(*V, Out.analysis.serialLibraryCallers, Error)) {
+    Error = std::string(LibraryCallersKey) + ": " + Error;
+    if (BadKey)
+      *BadKey = LibraryCallersKey;
+    return false;
+  }
+  if (CommandLine.serialLibraryCallers)
+    Out.analysis.serialLibraryCallers = *CommandLine.serialLibraryCallers;
   return true;
 }
 
 std::vector<UnknownKey> unknownKeys(const std::map<std::string, std::string> &CheckOptions) {
   const std::vector<std::string> Prefixes = optionPrefixes();
-  std::vector<std::string> Known;
+  std::vector<std::string> Known = {LibraryCallersKey};
   for (const std::string &Prefix : Prefixes) {
     Known.push_back(Prefix + ".WarnOn");
     for (const ListOption &L : ListOptions)

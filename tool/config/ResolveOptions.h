@@ -51,7 +51,9 @@ std::optional<WarnOn> resolveWarnOn(const OptionLookup &Lookup, const std::strin
 
 /// What the plugin's check Check runs with.
 struct CheckSettings {
-  AnalysisOptions analysis; ///< the defaults plus this check's lists
+  AnalysisOptions analysis; ///< the defaults plus this check's lists (and LibraryCallers)
+  /// An invalid sharedstate.LibraryCallers: "<key>: <problem>" (the default is kept).
+  std::string problem;
   /// Each list option's value as configured (own or shared key), for
   /// --dump-config.
   std::map<std::string, std::string> listValues;
@@ -60,8 +62,16 @@ CheckSettings resolveCheck(const OptionLookup &Lookup, const std::string &Check)
 
 /// What the scanner's command line says about options.
 struct CommandLineOptions : ExtensibleLists {
-  std::optional<WarnOn> warnOn; ///< --warn-on
+  std::optional<WarnOn> warnOn;              ///< --warn-on
+  std::optional<bool> serialLibraryCallers; ///< --library-callers serial|concurrent
 };
+
+/// The shared key that says how the library's API is called:
+/// "sharedstate.LibraryCallers", `concurrent` (the default) or `serial`.
+inline constexpr const char *LibraryCallersKey = "sharedstate.LibraryCallers";
+
+/// "concurrent" or "serial" into Serial; false with Error on anything else.
+bool parseLibraryCallers(const std::string &Value, bool &Serial, std::string &Error);
 
 /// The lists every check's CheckOptions add (without the defaults).
 ExtensibleLists configuredLists(const OptionLookup &Lookup);

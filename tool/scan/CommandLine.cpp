@@ -28,6 +28,9 @@ options:
                              .clang-tidy in --root or its parents)
   --warn-on <list>           which findings warn, overriding WarnOn in the file:
                              verdicts, categories 1-4 or all (default: not-thread-safe)
+  --library-callers <how>    how code outside the scan calls the library's API:
+                             concurrent (from any thread at once, the default)
+                             or serial (one thread at a time)
   --save-facts <file>        also write every translation unit's facts as JSON
   --load-facts <file>        classify facts that --save-facts wrote instead of
                              analyzing a compilation database (repeatable)
@@ -96,11 +99,12 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
     llvm::StringRef Rest = Arg.drop_front(Name.size());
     return Rest.empty() || (Name.starts_with("--") ? Rest.starts_with("=") : true);
   };
-  std::string WarnOnSpec;
+  std::string WarnOnSpec, LibraryCallers;
   const std::pair<const char *, std::string *> Single[] = {
       {"-p", &CL.buildPath},   {"-o", &CL.output},
       {"--format", &CL.format}, {"--root", &CL.root},
-      {"--config-file", &CL.configFile}, {"--warn-on", &WarnOnSpec}, {"--save-facts", &CL.saveFacts}};
+      {"--config-file", &CL.configFile}, {"--warn-on", &WarnOnSpec}, {"--save-facts", &CL.saveFacts},
+      {"--library-callers", &LibraryCallers}};
   std::vector<std::pair<const char *, std::vector<std::string> *>> Repeated = {
       {"--extra-arg-before", &CL.extraArgsBefore}, {"--extra-arg", &CL.extraArgs}, {"--load-facts", &CL.loadFacts}};
   for (const ListOption &L : ListOptions)
@@ -137,6 +141,15 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
       if (!Known && Matches(Arg, Name)) {
         if (!Value(I, Arg, Name, *Into))
           return false;
+        if (Into == &LibraryCallers) {
+          bool Serial = false;
+          std::string Problem;
+          if (!parseLibraryCallers(LibraryCallers, Serial, Problem)) {
+            Error = "invalid --library-callers: " + Problem;
+            return false;
+          }
+          CL.options.serialLibraryCallers = Serial;
+        }
         if (Into == &WarnOnSpec) {
           std::string Problem;
           CL.options.warnOn = WarnOn::parse(WarnOnSpec, Problem);

@@ -135,7 +135,7 @@ std::vector<TUResult> extractAll(const clang::tooling::CompilationDatabase &DB, 
 }
 
 /// Merges and classifies: the report's content.
-ReportInput reportOf(const std::vector<TUResult> &Results, const std::string &Root) {
+ReportInput reportOf(const std::vector<TUResult> &Results, const std::string &Root, const ClassifyOptions &Options) {
   ProgramFacts Program;
   ReportInput Report;
   for (const TUResult &R : Results) {
@@ -146,7 +146,7 @@ ReportInput reportOf(const std::vector<TUResult> &Results, const std::string &Ro
     }
   }
   finalize(Program);
-  Report.findings = classify(Program);
+  Report.findings = classify(Program, Options);
   Report.root = Root;
   Report.toolVersion = SHAREDSTATE_VERSION;
   Report.llvmVersion = CLANG_VERSION_STRING;
@@ -211,7 +211,7 @@ int main(int argc, const char **argv) {
   }
   if (!CL.saveFacts.empty() && !writeAtomically(absolute(CL.saveFacts), factsJson(Results), Error))
     return fail(Error);
-  ReportInput Report = reportOf(Results, Opts.analysis.root);
+  ReportInput Report = reportOf(Results, Opts.analysis.root, ClassifyOptions{Settings.analysis.serialLibraryCallers});
   std::string Text =
       CL.format == "json" ? renderJson(Report) : renderText(Report, TextOptions{CL.all, Settings.warn});
   if (OutputPath.empty()) {

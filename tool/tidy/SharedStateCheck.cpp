@@ -33,7 +33,7 @@ std::string signature(const AnalysisOptions &O) {
       S += Item + ";";
     S += "|";
   }
-  return S;
+  return S + (O.serialLibraryCallers ? "serial" : "concurrent");
 }
 
 clang::SourceLocation translate(const SourceManager &SM, const sharedstate::SourceLocation &L) {
@@ -68,6 +68,8 @@ SharedStateCheck::SharedStateCheck(llvm::StringRef Name, ClangTidyContext *Conte
   else
     configurationDiag("invalid %0.WarnOn: %1") << Name << Error;
   CheckSettings Settings = resolveCheck(Lookup, Name.str());
+  if (!Settings.problem.empty())
+    configurationDiag("invalid %0") << Settings.problem;
   Analysis = std::move(Settings.analysis);
   ListValues = std::move(Settings.listValues);
 }
@@ -95,7 +97,7 @@ const AnalysisCache::TUAnalysis &SharedStateCheck::analysis(ASTContext &Ctx) {
     ProgramFacts Program;
     mergeInto(Program, extractFacts(Ctx, Analysis, &A.index));
     finalize(Program);
-    A.findings = classify(Program);
+    A.findings = classify(Program, ClassifyOptions{Analysis.serialLibraryCallers});
   }
   return A;
 }
