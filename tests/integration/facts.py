@@ -66,6 +66,7 @@ def bad_facts_files(c):
     unit = json.loads(json.dumps(good))
     del unit["units"][0]["variables"]
     c.write("old.json", json.dumps(old))
+    c.write("text-version.json", json.dumps(dict(good, version="nine")))
     c.write("malformed-unit.json", json.dumps(unit))
     c.write("not-json.json", "{ this is not json")
     c.write("array.json", "[]")
@@ -79,6 +80,7 @@ def bad_facts_files(c):
         ("empty.json", ["empty.json", "not a facts file"]),
         ("old.json", ["old.json", "version %d" % (good["version"] - 1), "save them again"]),
         ("malformed-unit.json", ["malformed-unit.json", "unit 1", "variables"]),
+        ("text-version.json", ["text-version.json", "not a facts file"]),
         ("adir", ["adir", "not a regular file"]),
         ("pipe.json", ["pipe.json", "not a regular file"]),
     ]

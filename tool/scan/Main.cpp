@@ -85,37 +85,44 @@ bool loadFacts(const std::string &Path, std::vector<TUResult> &Results, std::str
     Error = "cannot read facts file '" + Path + "': " + Buffer.getError().message();
     return false;
   }
-  nlohmann::json Doc = nlohmann::json::parse((*Buffer)->getBuffer().begin(), (*Buffer)->getBuffer().end(),
-                                             nullptr, /*allow_exceptions=*/false);
-  if (Doc.is_discarded() || !Doc.is_object() || !Doc.contains("units") || !Doc["units"].is_array()) {
-    Error = "'" + Path + "' is not a facts file written by --save-facts";
-    return false;
-  }
-  if (Doc.value("version", 0) != FactsVersion) {
-    Error = "'" + Path + "' holds facts of version " + Doc.value("version", nlohmann::json()).dump() +
-            ", this scanner reads version " + std::to_string(FactsVersion) + ": save them again";
-    return false;
-  }
-  std::map<std::string, std::string> Failed;
-  for (const nlohmann::json &E : Doc.value("errors", nlohmann::json::array()))
-    if (E.is_object())
-      Failed[E.value("file", "")] = E.value("message", "");
-  size_t Index = 0;
-  for (const nlohmann::json &Unit : Doc["units"]) {
-    ++Index;
-    TUResult R;
-    try {
-      Unit.get_to(R.facts);
-    } catch (const std::exception &X) {
-      Error = "'" + Path + "': unit " + std::to_string(Index) + " is malformed: " + X.what();
+  // Wrong shapes and types are nlohmann exceptions: all of them are "not a
+  // facts file", named with where it went wrong.
+  try {
+    nlohmann::json Doc = nlohmann::json::parse((*Buffer)->getBuffer().begin(), (*Buffer)->getBuffer().end(),
+                                               nullptr, /*allow_exceptions=*/false);
+    if (Doc.is_discarded() || !Doc.is_object() || !Doc.contains("units") || !Doc["units"].is_array()) {
+      Error = "'" + Path + "' is not a facts file written by --save-facts";
       return false;
     }
-    R.file = R.facts.mainFile;
-    auto It = Failed.find(R.file);
-    R.ok = It == Failed.end();
-    if (!R.ok)
-      R.error = It->second;
-    Results.push_back(std::move(R));
+    if (Doc.value("version", 0) != FactsVersion) {
+      Error = "'" + Path + "' holds facts of version " + Doc.value("version", nlohmann::json()).dump() +
+              ", this scanner reads version " + std::to_string(FactsVersion) + ": save them again";
+      return false;
+    }
+    std::map<std::string, std::string> Failed;
+    for (const nlohmann::json &E : Doc.value("errors", nlohmann::json::array()))
+      if (E.is_object())
+        Failed[E.value("file", "")] = E.value("message", "");
+    size_t Index = 0;
+    for (const nlohmann::json &Unit : Doc["units"]) {
+      ++Index;
+      TUResult R;
+      try {
+        Unit.get_to(R.facts);
+      } catch (const std::exception &X) {
+        Error = "'" + Path + "': unit " + std::to_string(Index) + " is malformed: " + X.what();
+        return false;
+      }
+      R.file = R.facts.mainFile;
+      auto It = Failed.find(R.file);
+      R.ok = It == Failed.end();
+      if (!R.ok)
+        R.error = It->second;
+      Results.push_back(std::move(R));
+    }
+  } catch (const std::exception &X) {
+    Error = "'" + Path + "' is not a facts file written by --save-facts: " + X.what();
+    return false;
   }
   return true;
 }
