@@ -24,11 +24,7 @@ std::string quoted(const NamedDecl *D) { return D ? "'" + D->getNameAsString() +
 /// What a raw or shared pointer member points to is shared with someone
 /// else (a pool, a service): only replacing it changes this object's state.
 bool isSharingPointer(QualType T) {
-  if (T->isPointerType())
-    return true;
-  const auto *RD = T->getAsCXXRecordDecl();
-  return RD && RD->isInStdNamespace() && RD->getDeclName().isIdentifier() &&
-         (RD->getName() == "shared_ptr" || RD->getName() == "weak_ptr");
+  return T->isPointerType() || isStdClass(T, "shared_ptr") || isStdClass(T, "weak_ptr");
 }
 
 template <typename T> void addSorted(std::vector<T> &To, T V) {

@@ -1,6 +1,7 @@
 // The shared-variable inventory (see Variables.h).
 #include "extract/Variables.h"
 
+#include "extract/AstQueries.h"
 #include "extract/Extractor.h"
 #include "extract/TUContext.h"
 
@@ -24,11 +25,7 @@ InitKind initKind(const VarDecl *Def) {
 
 /// T *, std::unique_ptr<T>, std::shared_ptr<T>.
 bool holdsPointer(QualType T) {
-  if (T->isPointerType())
-    return true;
-  const auto *RD = T->getAsCXXRecordDecl();
-  return RD && RD->isInStdNamespace() && RD->getDeclName().isIdentifier() &&
-         (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr");
+  return T->isPointerType() || isStdClass(T, "unique_ptr") || isStdClass(T, "shared_ptr");
 }
 } // namespace
 
