@@ -1,12 +1,14 @@
 """Where the report goes and what it is: -o replaces an existing report whole (by a rename,
-never in place) and leaves it alone when the scan fails; -o into a missing or unwritable
-directory, or naming a directory, is a usage error that creates nothing; and the JSON
-schema (docs/report.schema.json) accepts real reports, with and without errors, and
-rejects drift."""
+never in place), keeping its mode, and leaves it alone when the scan fails; it follows
+symlinks and writes FIFOs and devices in place; an output that cannot be written (a missing
+or unwritable directory, a directory, a symlink loop) is a usage error found before the scan
+starts, that creates nothing; and the JSON schema (docs/report.schema.json) accepts real
+reports, with and without errors, and rejects drift."""
 
 import glob
 import json
 import os
+import stat
 
 from harness import Skip, check
 from common import BROKEN_CPP, COUNTER_CPP, LIMITS_CPP, expect_symbols, registry
@@ -76,6 +78,77 @@ def output_dir_unwritable(c):
         check(os.listdir(c.path("ro")) == [], "files created in ro/: %s" % os.listdir(c.path("ro")))
     finally:
         os.chmod(c.path("ro"), 0o755)
+
+
+@test
+def output_checked_before_the_scan(c):
+    """An output that cannot be written stops the scan before any TU is analyzed: the one
+    error line names the output, not a crash in a TU that was analyzed first."""
+    c.write("a.cpp", COUNTER_CPP)
+    c.write("crash.cpp", "int before_the_crash = 1;\n#pragma clang __debug crash\n")
+    c.default_db(["a.cpp", "crash.cpp"])
+    for flags in (["-o", "nodir/report.json"], ["--save-facts", "nodir/facts.json"]):
+        r = c.scan("-p", ".", *flags)
+        c.expect_usage_error(r, "nodir/")
+        check("crash.cpp" not in r.err, "the scan ran before the output was checked\n" + r.describe())
+    c.no_tmp_files(c.work)
+
+
+@test
+def output_follows_symlinks_and_keeps_mode(c):
+    """-o through a symlink replaces the file it points to and leaves the link a link; a
+    replaced report keeps its permission bits."""
+    c.write("a.cpp", COUNTER_CPP)
+    c.default_db(["a.cpp"])
+    target = c.write("reports/real.json", "OLD\n")
+    os.chmod(target, 0o640)
+    os.symlink("reports/real.json", c.path("latest.json"))
+    r = c.scan("-p", ".", "-o", "latest.json")
+    check(r.rc == 1, "expected exit code 1 (a finding)\n" + r.describe())
+    check(os.path.islink(c.path("latest.json")), "the symlink was replaced by a plain file")
+    check(os.readlink(c.path("latest.json")) == "reports/real.json", "the symlink now points elsewhere")
+    with open(target) as f:
+        expect_symbols(c.report(f.read(), target), present=["requests_served"])
+    mode = os.stat(target).st_mode & 0o777
+    check(mode == 0o640, "the report's mode changed from 0640 to %o" % mode)
+    c.no_tmp_files(c.work)
+    c.no_tmp_files(c.path("reports"))
+    # A dangling symlink: the report is created where it points.
+    os.symlink("reports/new.json", c.path("dangling.json"))
+    r = c.scan("-p", ".", "-o", "dangling.json")
+    check(r.rc == 1, r.describe())
+    check(os.path.islink(c.path("dangling.json")) and os.path.isfile(c.path("reports/new.json")),
+          "the dangling symlink's target was not created")
+    # A loop is an error, and creates nothing.
+    os.symlink("loop2", c.path("loop1"))
+    os.symlink("loop1", c.path("loop2"))
+    r = c.scan("-p", ".", "-o", "loop1")
+    c.expect_usage_error(r, "loop1", "symbolic links")
+
+
+@test
+def output_to_fifo_and_stdout(c):
+    """What is not a regular file is written in place, never renamed over: a FIFO stays a FIFO
+    and its reader gets the report. '-o -' is standard output."""
+    import threading
+    c.write("a.cpp", COUNTER_CPP)
+    c.default_db(["a.cpp"])
+    fifo = c.path("pipe")
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo).read()), daemon=True)
+    reader.start()
+    r = c.scan("-p", ".", "-o", "pipe")
+    reader.join(30)
+    check(r.rc == 1, "expected exit code 1 (a finding)\n" + r.describe())
+    check(got, "nothing was read from the FIFO")
+    expect_symbols(c.report(got[0], "the FIFO"), present=["requests_served"])
+    check(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced")
+    c.no_tmp_files(c.work)
+    r = c.scan("-p", ".", "-o", "-")
+    check(r.rc == 1, r.describe())
+    expect_symbols(c.report(r.out, "stdout"), present=["requests_served"])
+    check(not os.path.exists(c.path("-")), "'-o -' created a file named '-'")
 
 
 @test

@@ -199,7 +199,11 @@ int main(int argc, const char **argv) {
   Opts.jobs = CL.jobs ? CL.jobs : std::max(1u, std::thread::hardware_concurrency());
   Opts.isolate = !CL.inProcess;
   Opts.tuTimeout = CL.tuTimeout;
-  const std::string OutputPath = CL.output.empty() ? std::string() : absolute(CL.output);
+  // Where the results go, checked before ten minutes of work rather than after.
+  const std::string OutputPath = CL.output.empty() || CL.output == "-" ? std::string() : absolute(CL.output);
+  const std::string FactsPath = CL.saveFacts.empty() ? std::string() : absolute(CL.saveFacts);
+  if (!checkOutput(OutputPath, Error) || (!FactsPath.empty() && !checkOutput(FactsPath, Error)))
+    return fail(Error);
 
   std::vector<TUResult> Results;
   if (!CL.loadFacts.empty()) {
@@ -216,21 +220,13 @@ int main(int argc, const char **argv) {
       return fail("'" + CL.buildPath + "': the compilation database lists no files");
     Results = extractAll(*DB, Files, Opts);
   }
-  if (!CL.saveFacts.empty() && !writeAtomically(absolute(CL.saveFacts), factsJson(Results), Error))
+  if (!FactsPath.empty() && !writeOutput(FactsPath, factsJson(Results), Error))
     return fail(Error);
   ReportInput Report = reportOf(Results, Opts.analysis.root, ClassifyOptions{Settings.analysis.serialLibraryCallers});
   std::string Text =
       CL.format == "json" ? renderJson(Report) : renderText(Report, TextOptions{CL.all, Settings.warn});
-  if (OutputPath.empty()) {
-    llvm::outs() << Text;
-    llvm::outs().flush();
-    if (std::error_code EC = llvm::outs().error()) {
-      llvm::outs().clear_error(); // else LLVM aborts at exit
-      return fail("cannot write the report to standard output: " + EC.message());
-    }
-  } else if (!writeAtomically(OutputPath, Text, Error)) {
+  if (!writeOutput(OutputPath, Text, Error))
     return fail(Error);
-  }
 
   if (!Report.errors.empty())
     return Report.errors.size() >= Report.translationUnits ? 2 : 3;
