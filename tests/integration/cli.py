@@ -198,6 +198,20 @@ def positional_restricts(c):
     # Without positionals every TU is scanned.
     rep = c.report(c.scan("-p", "build").out, "stdout")
     expect_symbols(rep, present=["a_counter", "b_counter", "c_counter"])
+    # From elsewhere: what is no database file from the current directory is looked up from
+    # the entries' directory (the work dir), then as the end of one file's path.
+    os.makedirs(c.path("elsewhere"))
+    for spelling in ("src/a.cpp", "a.cpp"):
+        r = c.scan("-p", "../build", spelling, cwd=c.path("elsewhere"))
+        check(r.rc == 1, "%s from elsewhere/: expected exit code 1\n%s" % (spelling, r.describe()))
+        c.expect_clean_stderr(r)
+        expect_symbols(c.report(r.out, "stdout"), present=["a_counter"], absent=["b_counter", "c_counter"])
+    # Two files end so: no guess, the file is not in the database.
+    c.write("lib/a.cpp", "int lib_counter = 0;\nvoid lib() { ++lib_counter; }\n")
+    c.write_db([(f, ["clang++", "-std=c++17", "-c", f]) for f in ("src/a.cpp", "lib/a.cpp")], rel_dir="two")
+    r = c.scan("-p", "../two", "a.cpp", cwd=c.path("elsewhere"))
+    c.expect_tu_errors(r, ["a.cpp"], all_failed=True)
+    check("not in the compilation database" in r.err, r.describe())
 
 
 @test

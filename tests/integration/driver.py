@@ -11,7 +11,7 @@ naming the file and the problem), the report (validated against
 docs/report.schema.json whenever one is produced) and the files left on disk.
 
 The tests live in topic modules next to this file, each saying what it covers:
-database.py, cli.py, output.py, config.py, nolint.py and frameworks.py;
+database.py, cli.py, output.py, config.py, nolint.py, frameworks.py and readme.py;
 common.py has what they share (the Context a test gets, report validation, the
 expect_* helpers).
 
@@ -38,9 +38,10 @@ import frameworks  # noqa: E402
 import isolation  # noqa: E402
 import nolint  # noqa: E402
 import output  # noqa: E402
+import readme  # noqa: E402
 
 # The topics, in the order --list prints their tests.
-TOPICS = (database, isolation, cli, output, facts, config, nolint, frameworks)
+TOPICS = (database, isolation, cli, output, facts, config, nolint, frameworks, readme)
 
 
 def collect(topics):

@@ -9,6 +9,7 @@
 #include <llvm/Support/Path.h>
 
 #include <algorithm>
+#include <set>
 #include <unistd.h>
 
 namespace sharedstate::scan {
@@ -62,15 +63,61 @@ std::unique_ptr<clang::tooling::CompilationDatabase> loadDatabase(const std::str
   return DB;
 }
 
+namespace {
+
+bool isDatabaseFile(const std::vector<std::string> &Files, const std::string &Path) {
+  return std::binary_search(Files.begin(), Files.end(), Path);
+}
+
+/// A file named on the command line, found the way clang-tidy users expect:
+/// against the current directory; if that is no file of the database, against
+/// each entry's directory; then as the last components of exactly one of the
+/// database's files (`src/server.cpp` run from the project's parent). What
+/// matches nothing stays as the current directory makes it, and is reported
+/// as not in the database.
+std::string resolveSource(const clang::tooling::CompilationDatabase &DB, const std::vector<std::string> &Files,
+                          const std::string &Source) {
+  std::string FromCwd = absolute(Source);
+  if (llvm::sys::path::is_absolute(Source) || isDatabaseFile(Files, FromCwd))
+    return FromCwd;
+  std::set<std::string> Directories;
+  for (const clang::tooling::CompileCommand &C : DB.getAllCompileCommands())
+    Directories.insert(C.Directory);
+  for (const std::string &Dir : Directories) {
+    llvm::SmallString<256> P(Dir);
+    llvm::sys::path::append(P, Source);
+    llvm::sys::path::remove_dots(P, true);
+    if (isDatabaseFile(Files, std::string(P)))
+      return std::string(P);
+  }
+  llvm::SmallString<256> Tail(Source);
+  llvm::sys::path::remove_dots(Tail, true);
+  if (Tail.starts_with(".."))
+    return FromCwd;
+  std::string Suffix = "/" + std::string(Tail);
+  std::string Match;
+  for (const std::string &F : Files)
+    if (llvm::StringRef(F).ends_with(Suffix)) {
+      if (!Match.empty())
+        return FromCwd; // two files end so: no guess
+      Match = F;
+    }
+  return Match.empty() ? FromCwd : Match;
+}
+
+} // namespace
+
 std::vector<std::string> selectFiles(const clang::tooling::CompilationDatabase &DB,
                                      const std::vector<std::string> &Sources) {
+  std::vector<std::string> All = DB.getAllFiles(); // in the database's own (hash) order
+  std::sort(All.begin(), All.end());
+  All.erase(std::unique(All.begin(), All.end()), All.end());
+  if (Sources.empty())
+    return All;
   std::vector<std::string> Files;
-  if (Sources.empty()) {
-    Files = DB.getAllFiles(); // in the database's own (hash) order
-  } else {
-    for (const std::string &S : Sources)
-      Files.push_back(absolute(S));
-  }
+  Files.reserve(Sources.size());
+  for (const std::string &S : Sources)
+    Files.push_back(resolveSource(DB, All, S));
   std::sort(Files.begin(), Files.end());
   Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
   return Files;

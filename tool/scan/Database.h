@@ -20,8 +20,10 @@ namespace sharedstate::scan {
 /// itself. On error returns null with a one-line Error naming the file.
 std::unique_ptr<clang::tooling::CompilationDatabase> loadDatabase(const std::string &Path, std::string &Error);
 
-/// The TUs to analyze: Sources made absolute, or every file the database
-/// lists; sorted, without duplicates.
+/// The TUs to analyze: every file the database lists, or the files named in
+/// Sources, each resolved against the current directory, then against the
+/// database's entry directories, then as the end of one database file's path;
+/// sorted, without duplicates.
 std::vector<std::string> selectFiles(const clang::tooling::CompilationDatabase &DB,
                                      const std::vector<std::string> &Sources);
 
