@@ -2,6 +2,7 @@
 #include "classify/Concurrency.h"
 
 #include <algorithm>
+#include <deque>
 #include <utility>
 
 namespace sharedstate {
@@ -275,8 +276,10 @@ void ConcurrencyModel::countInstances() {
 /// function called only before a release store of a flag runs before it.
 ConcurrencyModel::CallSites ConcurrencyModel::callSites() const {
   CallSites S;
-  for (const CallEdge &E : P.edges)
+  for (const CallEdge &E : P.edges) {
     S.in[E.callee].push_back(&E);
+    S.callees[E.caller].insert(E.callee);
+  }
   // A function called from where we cannot see (its address escapes, or a
   // root runs it) has nothing on those calls: it inherits nothing.
   for (const auto &[K, F] : P.functions)
@@ -305,9 +308,20 @@ std::map<std::string, std::vector<LockRef>> ConcurrencyModel::meetOverCalls(cons
     Out.insert(Out.end(), It->second->begin(), It->second->end());
     return Out;
   };
-  for (bool Changed = true; Changed;) {
-    Changed = false;
-    for (auto &[K, Current] : Held) {
+  // A worklist: a function is looked at again only when one of its callers
+  // changed (a long call chain converges in one pass, not one per link).
+  std::deque<const std::string *> Work;
+  std::set<std::string> Queued;
+  for (const auto &Entry : Held) {
+    Work.push_back(&Entry.first);
+    Queued.insert(Entry.first);
+  }
+  while (!Work.empty()) {
+    const std::string &K = *Work.front();
+    Work.pop_front();
+    Queued.erase(K);
+    std::optional<std::vector<LockRef>> &Current = Held.at(K);
+    {
       std::optional<std::vector<LockRef>> Meet;
       bool Unknown = true;
       for (const CallEdge *E : Sites.in.at(K)) {
@@ -336,7 +350,10 @@ std::map<std::string, std::vector<LockRef>> ConcurrencyModel::meetOverCalls(cons
       Meet->erase(std::unique(Meet->begin(), Meet->end()), Meet->end());
       if (!Current || *Current != *Meet) {
         Current = std::move(Meet);
-        Changed = true;
+        if (auto It = Sites.callees.find(K); It != Sites.callees.end())
+          for (const std::string &Callee : It->second)
+            if (auto H = Held.find(Callee); H != Held.end() && Queued.insert(Callee).second)
+              Work.push_back(&H->first);
       }
     }
   }

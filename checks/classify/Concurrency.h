@@ -172,6 +172,7 @@ private:
   /// from where the scan cannot see (they inherit nothing).
   struct CallSites {
     std::map<std::string, std::vector<const CallEdge *>> in;
+    std::map<std::string, std::set<std::string>> callees; ///< by caller
     std::set<std::string> calledBare;
   };
   CallSites callSites() const;
