@@ -10,9 +10,11 @@
 # N times each (after one warm-up), interleaved, and prints the medians and
 # the ratios of the scan to each of the others.
 #
-# usage: bench/run.sh [-n RUNS] [-k] [-i] [-s SETS] [-b BASELINE] [SCANNER]
+# usage: bench/run.sh [-n RUNS] [-k] [-i] [-s SETS] [-b BASELINE] [-B ARGS] [SCANNER]
 #   SCANNER      sharedstate-scan binary (default: build/bin/sharedstate-scan in this checkout)
 #   -b BASELINE  another sharedstate-scan binary to compare with, side by side
+#   -B ARGS      more options for the baseline only, e.g. -B --in-process with
+#                -b set to the same binary: what worker processes cost
 #   -i           count instructions (valgrind --tool=callgrind, every child
 #                process summed, one run each) instead of timing: the same
 #                count for the same binaries and inputs whatever else the
@@ -29,15 +31,17 @@ shopt -s inherit_errexit
 RUNS=5
 KEEP=0
 BASELINE=""
+BASELINE_ARGS=""
 INSTRUCTIONS=0
 ONLY_SETS=""
-while getopts "n:kb:is:h" opt; do
+while getopts "n:kb:B:is:h" opt; do
   case $opt in
   s) ONLY_SETS=",$OPTARG," ;;
   i) INSTRUCTIONS=1 ;;
   n) RUNS=$OPTARG ;;
   k) KEEP=1 ;;
   b) BASELINE=$OPTARG ;;
+  B) BASELINE_ARGS=$OPTARG ;;
   h) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
   *) exit 2 ;;
   esac
@@ -204,9 +208,12 @@ syntax_cmd() { # include-dir files...
   # shellcheck disable=SC2016 # $f is expanded by the shell that runs the loop
   printf ' "$f" || exit 1; done'
 }
-scan_cmd() { # scanner dir
+scan_cmd() { # scanner dir [more options...]
   # Exit code 1 means "found something", which is expected; 2 is an error.
-  printf '%q -j 1 -p %q --format json >/dev/null; [ $? -le 1 ]' "$1" "$2"
+  printf '%q -j 1 -p %q' "$1" "$2"
+  shift 2
+  (($# == 0)) || printf ' %q' "$@"
+  printf ' --format json >/dev/null; [ $? -le 1 ]'
 }
 check_cmd() { # dir files...
   local dir=$1
@@ -293,7 +300,7 @@ echo "sharedstate benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, l
 echo "  compiler: $CLANGXX ($("$CLANGXX" --version | head -1))"
 [[ -z $CLANG_CHECK ]] || echo "  clang-check: $CLANG_CHECK"
 echo "  scanner:  $SCANNER ($("$SCANNER" --version 2>/dev/null | grep -m1 sharedstate || echo '?'))"
-[[ -z $BASELINE ]] || echo "  baseline: $BASELINE ($("$BASELINE" --version 2>/dev/null | grep -m1 sharedstate || echo '?'))"
+[[ -z $BASELINE ]] || echo "  baseline: $BASELINE $BASELINE_ARGS ($("$BASELINE" --version 2>/dev/null | grep -m1 sharedstate || echo '?'))"
 if [[ $TIMER == callgrind ]]; then
   echo "  counter:  $(valgrind --version) --tool=callgrind, one run each; both columns are millions of instructions"
 elif [[ $TIMER == hyperfine ]]; then
@@ -343,7 +350,8 @@ for idx in "${!SET_NAMES[@]}"; do
   COMMANDS=("$(syntax_cmd "$include" "${files[@]}")")
   [[ -z $CLANG_CHECK ]] || COMMANDS+=("$(check_cmd "$WORK/$name" "${files[@]}")")
   COMMANDS+=("$(scan_cmd "$SCANNER" "$WORK/$name")")
-  [[ -z $BASELINE ]] || COMMANDS+=("$(scan_cmd "$BASELINE" "$WORK/$name")")
+  # shellcheck disable=SC2086 # BASELINE_ARGS is a list of options
+  [[ -z $BASELINE ]] || COMMANDS+=("$(scan_cmd "$BASELINE" "$WORK/$name" $BASELINE_ARGS)")
   mapfile -t medians < <("measure_$TIMER")
   row "$name" "${#files[@]}" "${medians[@]}"
   for k in "${!medians[@]}"; do
