@@ -36,7 +36,152 @@ bool isStdAtomicClass(const CXXRecordDecl *RD) {
   return N.starts_with("atomic") || N.starts_with("__atomic");
 }
 
+/// In std, or in a namespace inside it (libstdc++'s std::_V2).
+bool inStd(const Decl *D) {
+  const NamespaceDecl *Outer = nullptr;
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
+      Outer = NS;
+  return Outer && Outer->getDeclName().isIdentifier() && Outer->getName() == "std";
+}
+
+/// The class of a std member function, if it is one of Names.
+bool isStdMember(const CXXMethodDecl *MD, std::initializer_list<llvm::StringRef> Names) {
+  const CXXRecordDecl *RD = MD ? MD->getParent() : nullptr;
+  if (!RD || !RD->getDeclName().isIdentifier() || !inStd(RD))
+    return false;
+  return std::find(Names.begin(), Names.end(), RD->getName()) != Names.end();
+}
+
+/// A wait on a condition variable: std::condition_variable(_any)'s wait,
+/// wait_for, wait_until, or pthread_cond_wait / pthread_cond_timedwait.
+bool isConditionWait(const CallExpr *Call) {
+  const FunctionDecl *F = Call ? Call->getDirectCallee() : nullptr;
+  if (!F || !F->getDeclName().isIdentifier())
+    return false;
+  llvm::StringRef N = F->getName();
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(F))
+    return isStdMember(MD, {"condition_variable", "condition_variable_any"}) &&
+           (N == "wait" || N == "wait_for" || N == "wait_until");
+  return F->isExternC() && (N == "pthread_cond_wait" || N == "pthread_cond_timedwait");
+}
+
+bool containsConditionWait(const Stmt *S) {
+  if (!S || isa<LambdaExpr>(S))
+    return false;
+  if (isConditionWait(dyn_cast<CallExpr>(S)))
+    return true;
+  return std::any_of(S->child_begin(), S->child_end(), [](const Stmt *C) { return containsConditionWait(C); });
+}
+
 } // namespace
+
+std::optional<HandOff::AtomicOp> HandOff::syncCallOp(const CallExpr *Call) {
+  const FunctionDecl *F = Call->getDirectCallee();
+  if (!F || !F->getDeclName().isIdentifier())
+    return std::nullopt;
+  llvm::StringRef N = F->getName();
+  const Expr *Object = nullptr;
+  bool Acquire = false, Release = false, Waits = false;
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(F)) {
+    const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+    if (!MC)
+      return std::nullopt;
+    Object = MC->getImplicitObjectArgument();
+    if (isStdMember(MD, {"counting_semaphore"})) {
+      Release = N == "release";
+      Acquire = N.starts_with("acquire") || N.starts_with("try_acquire");
+      Waits = N == "acquire";
+    } else if (isStdMember(MD, {"latch", "barrier"})) {
+      Release = N == "count_down" || N.starts_with("arrive");
+      Acquire = N == "wait" || N == "try_wait" || N == "arrive_and_wait";
+      Waits = N == "wait" || N == "arrive_and_wait";
+    }
+  } else if (F->isExternC() && Call->getNumArgs() > 0) {
+    Object = Call->getArg(0);
+    Release = N == "sem_post" || N == "pthread_barrier_wait";
+    Acquire = N == "sem_wait" || N == "sem_timedwait" || N == "sem_clockwait" || N == "pthread_barrier_wait";
+    Waits = Acquire;
+  }
+  if (!Object || (!Acquire && !Release))
+    return std::nullopt;
+  std::optional<LockRef> Flag = TU.locks.mutexOf(Object);
+  if (!Flag)
+    return std::nullopt;
+  AtomicOp Op;
+  Op.flag = std::move(*Flag);
+  Op.flag.name.clear();
+  Op.load = Op.acquire = Acquire;
+  Op.store = Op.release = Release;
+  Op.waits = Waits;
+  return Op;
+}
+
+void HandOff::readsIn(const Stmt *S, std::vector<LockRef> &Out) {
+  if (!S)
+    return;
+  const Expr *Named = nullptr;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(S); DRE && isa<VarDecl>(DRE->getDecl()))
+    Named = DRE;
+  else if (const auto *ME = dyn_cast<MemberExpr>(S); ME && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+    Named = ME; // `ready_` in a member function
+  if (Named) {
+    if (std::optional<LockRef> L = TU.locks.mutexOf(Named)) {
+      L->name.clear();
+      addFlag(Out, *L);
+    }
+    return;
+  }
+  for (const Stmt *Child : S->children())
+    readsIn(Child, Out);
+}
+
+std::vector<LockRef> HandOff::predicateFlags(const CallExpr *Call) {
+  std::vector<LockRef> Out;
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+  if (!MC || !isConditionWait(Call))
+    return Out;
+  // wait(lock, pred), wait_for(lock, duration, pred), wait_until(lock, time, pred).
+  unsigned Least = MC->getMethodDecl()->getName() == "wait" ? 2 : 3;
+  if (Call->getNumArgs() < Least)
+    return Out;
+  const Expr *Pred = unwrapValue(Call->getArg(Call->getNumArgs() - 1), {});
+  if (const auto *Ctor = dyn_cast<CXXConstructExpr>(Pred); Ctor && Ctor->getNumArgs() == 1)
+    Pred = unwrapValue(Ctor->getArg(0), {});
+  const auto *Lambda = dyn_cast<LambdaExpr>(Pred);
+  if (!Lambda)
+    return Out;
+  // The wait returns once the predicate saw what it waited for, under the mutex.
+  readsIn(Lambda->getBody(), Out);
+  std::vector<AtomicOp> Ops;
+  atomicOpsIn(Lambda->getBody(), Ops);
+  for (const AtomicOp &Op : Ops)
+    if (Op.acquire)
+      addFlag(Out, Op.flag);
+  return Out;
+}
+
+void HandOff::lockedWrites(const CompoundStmt *CS, const Stmt *S, std::vector<LockRef> &Out) {
+  const auto *E = dyn_cast<Expr>(S);
+  if (!E)
+    return;
+  E = E->IgnoreImplicit()->IgnoreParenCasts();
+  const Expr *Target = nullptr;
+  if (const auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isAssignmentOp())
+    Target = BO->getLHS();
+  else if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->isIncrementDecrementOp())
+    Target = UO->getSubExpr();
+  else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E); Op && isAssignmentOperator(Op->getOperator()))
+    Target = Op->getArg(0);
+  else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E); MC && MC->getMethodDecl() && !MC->getMethodDecl()->isConst())
+    Target = MC->getImplicitObjectArgument(); // queue.push(item)
+  if (!Target || TU.locks.heldBefore(CS, S).empty())
+    return;
+  if (std::optional<LockRef> L = TU.locks.mutexOf(Target)) {
+    L->name.clear();
+    addFlag(Out, *L);
+  }
+}
 
 std::optional<HandOff::AtomicOp> HandOff::atomicOp(const Expr *E) {
   if (!E)
@@ -117,6 +262,8 @@ std::optional<HandOff::AtomicOp> HandOff::atomicOp(const Expr *E) {
       Load = N != "__sync_lock_release";
       Store = true;
       DefaultOrder = N == "__sync_lock_release" ? Release : N == "__sync_lock_test_and_set" ? Acquire : SeqCst;
+    } else {
+      return syncCallOp(Call); // a semaphore, barrier or latch
     }
   }
   if (!Object || (!Load && !Store))
@@ -162,6 +309,20 @@ std::optional<LockRef> HandOff::releaseStatement(const Stmt *S) {
   if (!Op || !Op->release)
     return std::nullopt;
   return Op->flag;
+}
+
+std::vector<LockRef> HandOff::releasesOf(const CompoundStmt *CS, const Stmt *S) {
+  std::vector<LockRef> Out;
+  if (const auto *Inner = dyn_cast<CompoundStmt>(S)) {
+    for (const Stmt *T : Inner->body())
+      for (const LockRef &L : releasesOf(Inner, T))
+        addFlag(Out, L);
+    return Out;
+  }
+  if (std::optional<LockRef> L = releaseStatement(S))
+    addFlag(Out, *L);
+  lockedWrites(CS, S, Out);
+  return Out;
 }
 
 std::optional<LockRef> HandOff::acquireTest(const Expr *Cond, bool &Negated) {
@@ -221,6 +382,16 @@ std::vector<LockRef> HandOff::waitedFor(const Stmt *S) {
     for (const AtomicOp &Op : Ops)
       if (Op.acquire)
         addFlag(Out, Op.flag);
+    // `while (!ready) cv.wait(lock);`: the condition is read under the
+    // mutex, and the loop ends once it saw what a locked write set.
+    if (containsConditionWait(S))
+      readsIn(LoopCond, Out);
+    return Out;
+  }
+  if (const auto *Inner = dyn_cast<CompoundStmt>(S)) {
+    for (const Stmt *T : Inner->body()) // `{ std::unique_lock l(m); cv.wait(l, pred); }`
+      for (const LockRef &L : waitedFor(T))
+        addFlag(Out, L);
     return Out;
   }
   if (const auto *If = dyn_cast<IfStmt>(S); If && !If->getElse() && alwaysExits(If->getThen())) {
@@ -229,9 +400,14 @@ std::vector<LockRef> HandOff::waitedFor(const Stmt *S) {
       addFlag(Out, *L);
     return Out;
   }
-  if (const auto *E = dyn_cast<Expr>(S))
-    if (std::optional<AtomicOp> Op = atomicOp(E->IgnoreImplicit()); Op && Op->waits && Op->acquire)
+  if (const auto *E = dyn_cast<Expr>(S)) {
+    E = E->IgnoreImplicit();
+    if (std::optional<AtomicOp> Op = atomicOp(E); Op && Op->waits && Op->acquire)
       addFlag(Out, Op->flag);
+    if (const auto *Call = dyn_cast<CallExpr>(E->IgnoreParenCasts()))
+      for (const LockRef &L : predicateFlags(Call))
+        addFlag(Out, L);
+  }
   return Out;
 }
 
@@ -254,8 +430,8 @@ const HandOff::Block &HandOff::block(const CompoundStmt *CS) {
   I = N;
   for (auto It = CS->body_rbegin(); It != CS->body_rend(); ++It) {
     B.releasedAfter[--I] = Released;
-    if (std::optional<LockRef> L = releaseStatement(*It))
-      addFlag(Released, *L);
+    for (const LockRef &L : releasesOf(CS, *It))
+      addFlag(Released, L);
   }
   return B;
 }

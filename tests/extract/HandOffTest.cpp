@@ -112,4 +112,66 @@ TEST_CASE("the hand-offs at a call are on its edge") {
   CHECK(Found);
 }
 
+TEST_CASE("a semaphore: what precedes the post is released, what follows the wait acquired") {
+  std::string Code = "sem_t s; int data; int early;\n"
+                     "void post() { data = 1; sem_post(&s); early = 1; }\n"
+                     "int take() { int e = early; sem_wait(&s); return e + data; }\n";
+  std::string S = keyOf(Code, "s");
+  CHECK(around(Code, "data", AccessWhat::Reassign).released == std::vector<std::string>{S});
+  CHECK(around(Code, "data", AccessWhat::Read).acquired == std::vector<std::string>{S});
+  CHECK(around(Code, "early", AccessWhat::Reassign).released.empty());
+  CHECK(around(Code, "early", AccessWhat::Read).acquired.empty());
+}
+
+TEST_CASE("std::counting_semaphore and std::latch order like sem_t") {
+  std::string Code = "std::counting_semaphore<> s; std::latch l; int a; int b;\n"
+                     "void give() { a = 1; s.release(); b = 1; l.count_down(); }\n"
+                     "int get() { s.acquire(); int x = a; l.wait(); return x + b; }\n";
+  CHECK(around(Code, "a", AccessWhat::Reassign).released ==
+        std::vector<std::string>{keyOf(Code, "l"), keyOf(Code, "s")});
+  CHECK(around(Code, "b", AccessWhat::Reassign).released == std::vector<std::string>{keyOf(Code, "l")});
+  CHECK(around(Code, "a", AccessWhat::Read).acquired == std::vector<std::string>{keyOf(Code, "s")});
+  CHECK(around(Code, "b", AccessWhat::Read).acquired ==
+        std::vector<std::string>{keyOf(Code, "l"), keyOf(Code, "s")});
+}
+
+TEST_CASE("a barrier wait releases what precedes it and acquires what follows it") {
+  std::string Code = "pthread_barrier_t b; int before; int after;\n"
+                     "void f() { before = 1; pthread_barrier_wait(&b); after = 1; }\n";
+  CHECK(around(Code, "before", AccessWhat::Reassign).released == std::vector<std::string>{keyOf(Code, "b")});
+  CHECK(around(Code, "before", AccessWhat::Reassign).acquired.empty());
+  CHECK(around(Code, "after", AccessWhat::Reassign).acquired == std::vector<std::string>{keyOf(Code, "b")});
+  CHECK(around(Code, "after", AccessWhat::Reassign).released.empty());
+}
+
+TEST_CASE("a condition variable: a locked write of the flag releases, a predicate on it acquires") {
+  std::string Code = "std::mutex m; std::condition_variable cv; bool ready; int data; int late;\n"
+                     "void give() { data = 1; { std::lock_guard<std::mutex> g(m); ready = true; } cv.notify_one();"
+                     " late = 1; }\n"
+                     "int take() { std::unique_lock<std::mutex> l(m); cv.wait(l, [] { return ready; });"
+                     " return data + late; }\n";
+  std::string Ready = keyOf(Code, "ready");
+  CHECK(around(Code, "data", AccessWhat::Reassign).released == std::vector<std::string>{Ready});
+  CHECK(around(Code, "late", AccessWhat::Reassign).released.empty());
+  CHECK(around(Code, "data", AccessWhat::Read).acquired == std::vector<std::string>{Ready});
+}
+
+TEST_CASE("an unlocked write of the flag releases nothing; a wait without a predicate acquires nothing") {
+  std::string Code = "std::mutex m; std::condition_variable cv; bool ready; int data;\n"
+                     "void give() { data = 1; ready = true; cv.notify_one(); }\n"
+                     "int take() { std::unique_lock<std::mutex> l(m); cv.wait(l); return data; }\n";
+  CHECK(around(Code, "data", AccessWhat::Reassign).released.empty());
+  CHECK(around(Code, "data", AccessWhat::Read).acquired.empty());
+}
+
+TEST_CASE("a loop around pthread_cond_wait acquires what its condition reads") {
+  std::string Code = "pthread_mutex_t m; pthread_cond_t c; int ready; int data;\n"
+                     "void give() { data = 1; pthread_mutex_lock(&m); ready = 1; pthread_mutex_unlock(&m); }\n"
+                     "int take() { pthread_mutex_lock(&m); while (!ready) pthread_cond_wait(&c, &m);"
+                     " pthread_mutex_unlock(&m); return data; }\n";
+  std::string Ready = keyOf(Code, "ready");
+  CHECK(around(Code, "data", AccessWhat::Reassign).released == std::vector<std::string>{Ready});
+  CHECK(around(Code, "data", AccessWhat::Read).acquired == std::vector<std::string>{Ready});
+}
+
 } // TEST_SUITE

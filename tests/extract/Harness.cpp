@@ -25,6 +25,12 @@ template <class M> struct unique_lock {
   explicit unique_lock(M &); unique_lock(M &, defer_lock_t); ~unique_lock(); void lock(); void unlock();
 };
 template <class M> struct shared_lock { explicit shared_lock(M &); ~shared_lock(); };
+struct condition_variable {
+  void notify_one(); void wait(unique_lock<mutex> &);
+  template <class P> void wait(unique_lock<mutex> &l, P p) { while (!p()) wait(l); }
+};
+template <long Max = 1> struct counting_semaphore { void release(); void acquire(); bool try_acquire(); };
+struct latch { void count_down(); void wait() const; void arrive_and_wait(); };
 struct once_flag {};
 template <class F> void call_once(once_flag &, F &&f) { f(); }
 template <class T> T &&move(T &t) noexcept { return static_cast<T &&>(t); }
@@ -79,6 +85,13 @@ template <class T> struct atomic {
 typedef struct { int opaque; } pthread_mutex_t;
 extern "C" int pthread_mutex_lock(pthread_mutex_t *);
 extern "C" int pthread_mutex_unlock(pthread_mutex_t *);
+typedef struct { int opaque; } pthread_cond_t;
+extern "C" int pthread_cond_wait(pthread_cond_t *, pthread_mutex_t *);
+typedef struct { int opaque; } sem_t;
+extern "C" int sem_post(sem_t *);
+extern "C" int sem_wait(sem_t *);
+typedef struct { int opaque; } pthread_barrier_t;
+extern "C" int pthread_barrier_wait(pthread_barrier_t *);
 )";
 
 TUFacts extract(const std::string &Code, const AnalysisOptions &Opts) {

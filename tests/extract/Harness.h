@@ -27,8 +27,10 @@ TUFacts extract(const std::string &Code, const AnalysisOptions &Opts = AnalysisO
 /// (and defer_lock), shared_lock, call_once/once_flag, move, ref, vector
 /// (push_back, operator[], size, empty, clear), map (operator[], find, end,
 /// count, empty), function, thread (constructor, join), atomic (load,
-/// store, exchange, conversion, assignment; memory_order); and pthread_mutex_t
-/// with pthread_mutex_lock/unlock.
+/// store, exchange, conversion, assignment; memory_order), condition_variable
+/// (wait with and without a predicate), counting_semaphore, latch; and
+/// pthread_mutex_t with pthread_mutex_lock/unlock, pthread_cond_wait, sem_t
+/// with sem_post/sem_wait, pthread_barrier_wait.
 extern const char *const MiniStd;
 
 /// The variable named Name (qualified as in reports); fails if absent.
