@@ -7,6 +7,7 @@
 #include <clang/AST/Attr.h>
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/DeclTemplate.h>
+#include <clang/AST/ExprCXX.h>
 #include <clang/Basic/SourceManager.h>
 
 namespace sharedstate::extract {
@@ -198,6 +199,20 @@ std::string Listed::listName(const FunctionDecl *F) const {
   } else {
     F->printQualifiedName(OS, Policy);
   }
+  return OS.str();
+}
+
+std::string Listed::listNameOnObject(const CallExpr *Call) const {
+  const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Call);
+  const CXXMethodDecl *MD = MC ? MC->getMethodDecl() : nullptr;
+  const CXXRecordDecl *RD = MC ? MC->getObjectType()->getAsCXXRecordDecl() : nullptr;
+  if (!MD || !RD || RD == MD->getParent())
+    return "";
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  printListName(RD, OS);
+  OS << "::";
+  MD->printName(OS, Policy);
   return OS.str();
 }
 

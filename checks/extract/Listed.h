@@ -20,6 +20,7 @@
 
 namespace clang {
 class ASTContext;
+class CallExpr;
 class CXXRecordDecl;
 class FunctionDecl;
 } // namespace clang
@@ -71,6 +72,10 @@ public:
   /// F's qualified name as the lists spell it: no template arguments,
   /// neither the function's nor its class's (crow::TaggedRule::operator()).
   std::string listName(const clang::FunctionDecl *F) const;
+  /// A member call's name on the class of the object it is called on, where
+  /// listName names the class that declares the member: `std::future::wait`
+  /// for libstdc++'s `std::__basic_future::wait`. Empty for other calls.
+  std::string listNameOnObject(const clang::CallExpr *Call) const;
 
   /// The first class of List that RD derives from (transitively).
   std::optional<std::string> baseIn(const clang::CXXRecordDecl *RD, const std::vector<std::string> &List,

@@ -152,7 +152,8 @@ void Programs::scan(const Stmt *S, MainStep &Step, std::set<std::string> &Callee
       const bool Loop = TU.listed.has(TU.options.eventLoopFunctions, Name);
       Step.eventLoop = Step.eventLoop || Loop;
       Step.serverLoop = Step.serverLoop || Loop || TU.listed.has(TU.options.serverLoopFunctions, Name);
-      if (TU.listed.has(TU.options.joinFunctions, Name)) {
+      if (TU.listed.has(TU.options.joinFunctions, Name) ||
+          TU.listed.has(TU.options.joinFunctions, TU.listed.listNameOnObject(Call))) {
         Step.joins = true;
         noteJoin(Call, Step);
       }
@@ -175,9 +176,9 @@ void Programs::scan(const Stmt *S, MainStep &Step, std::set<std::string> &Callee
       if (ownsItsObject(V))
         if (const CXXRecordDecl *RD = TU.classes.instanceClass(V->getType()))
           Locals.insert(TU.classes.note(RD));
-      // A std::jthread a block inside the statement declares is joined
-      // when the block ends, inside the statement.
-      if (S != Top && isStdClass(V->getType(), "jthread"))
+      // A std::jthread, or std::async's future, that a block inside the
+      // statement declares is joined when the block ends, inside the statement.
+      if (S != Top && (isStdClass(V->getType(), "jthread") || isStdClass(V->getType(), "future")))
         Step.joined.push_back(identityOf(V));
     }
   if (const auto *CE = dyn_cast<CXXConstructExpr>(S))

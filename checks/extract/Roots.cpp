@@ -109,20 +109,80 @@ std::vector<Roots::Callable> Roots::callablesIn(const std::vector<const Expr *> 
   return Out;
 }
 
-bool Roots::inLoop() const {
+const Stmt *Roots::enclosingLoop() const {
   const Ancestors &Stack = TU.stack;
   for (size_t J = Stack.size(); J-- > 0;) {
     if (const Decl *D = Stack[J].D) {
       if (isa<FunctionDecl>(D) || (isa<VarDecl>(D) && cast<VarDecl>(D)->hasGlobalStorage()))
-        return false;
+        return nullptr;
       continue;
     }
     if (isa<LambdaExpr>(Stack[J].S))
-      return false;
+      return nullptr;
     if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(Stack[J].S))
-      return true;
+      return Stack[J].S;
   }
-  return false;
+  return nullptr;
+}
+
+bool Roots::inLoop() const { return enclosingLoop() != nullptr; }
+
+const VarDecl *Roots::handleVariable(const Expr *Start, const std::vector<const Expr *> &Args) const {
+  if (const auto *Call = dyn_cast<CallExpr>(Start); Call && !isa<CXXMemberCallExpr>(Call) && !Args.empty() &&
+                                                    Args.front()->getType()->isPointerType()) {
+    const Expr *A = Args.front()->IgnoreParenImpCasts(); // pthread_create(&t, ...)
+    if (const auto *UO = dyn_cast<UnaryOperator>(A); UO && UO->getOpcode() == UO_AddrOf)
+      A = UO->getSubExpr()->IgnoreParenImpCasts();
+    const auto *DRE = dyn_cast<DeclRefExpr>(A);
+    return DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  }
+  if (isa<CXXMemberCallExpr>(Start))
+    return nullptr; // threads.emplace_back(f): kept in a container
+  const Ancestors &Stack = TU.stack;
+  size_t I = Stack.valueUser(Stack.top());
+  while (I > 0 && isa_and_nonnull<CXXConstructExpr>(Stack[I].S))
+    I = Stack.valueUser(I);
+  return dyn_cast_or_null<VarDecl>(Stack[I].D); // std::thread t(f); auto done = std::async(f);
+}
+
+namespace {
+/// What a loop body does with a thread handle: waits for it (join, wait,
+/// get, pthread_join), or lets it go (detach, pthread_detach, std::move).
+void handleUses(const Stmt *S, const VarDecl *Handle, bool &Waited, bool &Released) {
+  if (!S)
+    return;
+  auto IsHandle = [&](const Expr *E) {
+    const auto *DRE = E ? dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()) : nullptr;
+    return DRE && DRE->getDecl() == Handle;
+  };
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S); MC && MC->getMethodDecl() &&
+                                                       MC->getMethodDecl()->getDeclName().isIdentifier() &&
+                                                       IsHandle(MC->getImplicitObjectArgument())) {
+    llvm::StringRef N = MC->getMethodDecl()->getName();
+    Waited = Waited || N == "join" || N == "wait" || N == "get";
+    Released = Released || N == "detach";
+  } else if (const auto *Call = dyn_cast<CallExpr>(S); Call && Call->getNumArgs() > 0 && IsHandle(Call->getArg(0))) {
+    const FunctionDecl *F = Call->getDirectCallee();
+    llvm::StringRef N = F && F->getDeclName().isIdentifier() ? F->getName() : "";
+    Waited = Waited || N == "pthread_join" || N == "thrd_join";
+    Released = Released || N == "pthread_detach" || N == "thrd_detach" || N == "move";
+  }
+  for (const Stmt *Child : S->children())
+    handleUses(Child, Handle, Waited, Released);
+}
+} // namespace
+
+bool Roots::joinedEachIteration(const Stmt *Loop, const Expr *Start, const std::vector<const Expr *> &Args) const {
+  const VarDecl *Handle = handleVariable(Start, Args);
+  if (!Handle || !Handle->hasLocalStorage() || !Loop->getSourceRange().fullyContains(Handle->getSourceRange()))
+    return false; // kept outside the loop: the threads can pile up
+  bool Waited = false, Released = false;
+  handleUses(Loop, Handle, Waited, Released);
+  if (Released)
+    return false;
+  // A std::async future and a std::jthread wait for the thread when they
+  // go out of scope, at the end of the iteration.
+  return Waited || isStdClass(Handle->getType(), "future") || isStdClass(Handle->getType(), "jthread");
 }
 
 void Roots::add(RootKind Kind, const std::string &Via, const Callable &C, const Expr *At, const std::string &HandedTo,
@@ -165,6 +225,9 @@ std::string Roots::threadHandle(const Expr *Start, const std::vector<const Expr 
 void Roots::addThread(const std::string &Via, const Callable &C, const Expr *At, const std::vector<const Expr *> &Args) {
   add(RootKind::Thread, Via, C, At);
   Found.back().handle = threadHandle(At, Args);
+  // Started and waited for in each iteration: one at a time.
+  if (const Stmt *Loop = enclosingLoop(); Loop && joinedEachIteration(Loop, At, Args))
+    Found.back().inLoop = false;
   const FunctionDecl *Starter = TU.calls.contextAt(TU.stack.top()).function;
   if (Starter && !Starter->isMain() && std::find(Starters.begin(), Starters.end(), Starter) == Starters.end())
     Starters.push_back(Starter);

@@ -35,6 +35,8 @@ class CXXConstructExpr;
 class CXXRecordDecl;
 class Expr;
 class FunctionDecl;
+class Stmt;
+class VarDecl;
 } // namespace clang
 
 namespace sharedstate::extract {
@@ -79,6 +81,17 @@ private:
   void addThread(const std::string &Via, const Callable &C, const clang::Expr *At,
                  const std::vector<const clang::Expr *> &Args);
   bool inLoop() const;
+  /// The innermost loop around the node being visited, within its function.
+  const clang::Stmt *enclosingLoop() const;
+  /// The local variable that keeps the thread Start starts (`std::thread t(f)`,
+  /// `auto done = std::async(f)`, `pthread_create(&t, ...)`), if any.
+  const clang::VarDecl *handleVariable(const clang::Expr *Start, const std::vector<const clang::Expr *> &Args) const;
+  /// A thread started in Loop whose handle is a local of the loop, waited for
+  /// before the iteration ends (joined, or a std::async future or std::jthread
+  /// going out of scope) and never detached or moved away: the loop runs its
+  /// threads one at a time.
+  bool joinedEachIteration(const clang::Stmt *Loop, const clang::Expr *Start,
+                           const std::vector<const clang::Expr *> &Args) const;
   /// What keeps the thread the node being visited starts (Root::handle):
   /// the variable it initializes or is assigned to, the container it is
   /// added to, or for pthread_create the pthread_t it fills.

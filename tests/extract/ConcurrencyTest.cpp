@@ -23,9 +23,11 @@ TEST_CASE("a std::thread constructor is a thread root, in a loop it has many ins
   TUFacts F = extract("#include <ministd.h>\n"
                       "void work();\n"
                       "void once() { std::thread t(work); t.join(); }\n"
-                      "void pool() { for (int i = 0; i < 4; ++i) { std::thread t([] { work(); }); t.join(); } }\n");
-  REQUIRE(F.roots.size() == 2);
-  const Root &Once = F.roots[0], &Pool = F.roots[1];
+                      "void pool() { for (int i = 0; i < 4; ++i) { std::thread t([] { work(); }); t.detach(); } }\n"
+                      "void serial() { for (int i = 0; i < 4; ++i) { std::thread t(work); t.join(); } }\n");
+  REQUIRE(F.roots.size() == 3);
+  const Root &Once = F.roots[0], &Pool = F.roots[1], &Serial = F.roots[2];
+  CHECK_FALSE(Serial.inLoop); // joined in the iteration that starts it: one at a time
   CHECK(Once.kind == RootKind::Thread);
   CHECK(Once.via == "std::thread::thread");
   REQUIRE(Once.entries.size() == 1);

@@ -66,6 +66,7 @@ template <class R, class... A> struct function<R(A...)> {
 struct thread {
   template <class F, class... A> explicit thread(F &&, A &&...) {}
   void join();
+  void detach();
 };
 struct jthread {
   template <class F, class... A> explicit jthread(F &&, A &&...) {}

@@ -26,7 +26,7 @@ TUFacts extract(const std::string &Code, const AnalysisOptions &Opts = AnalysisO
 /// system header: std::mutex, std::shared_mutex, lock_guard, unique_lock
 /// (and defer_lock), shared_lock, call_once/once_flag, move, ref, vector
 /// (push_back, operator[], size, empty, clear), map (operator[], find, end,
-/// count, empty), function, thread (constructor, join), atomic (load,
+/// count, empty), function, thread (constructor, join, detach), atomic (load,
 /// store, exchange, conversion, assignment; memory_order), condition_variable
 /// (wait with and without a predicate), counting_semaphore, latch; and
 /// pthread_mutex_t with pthread_mutex_lock/unlock, pthread_cond_wait, sem_t
