@@ -153,7 +153,7 @@ bool Locks::isGuardType(QualType T, bool &Shared) {
   return RD && !TU.ids.inSystemHeader(RD->getLocation()) && TU.listed.isProjectGuard(RD, Shared);
 }
 
-std::vector<LockRef> Locks::guardedBy(const VarDecl *Guard, bool Shared) {
+std::vector<LockRef> Locks::guardedBy(const VarDecl *Guard, bool Shared, bool Deferred) {
   const Expr *Init = Guard->getInit() ? Guard->getInit()->IgnoreImplicit() : nullptr;
   if (const auto *Cleanups = dyn_cast_or_null<ExprWithCleanups>(Init))
     Init = Cleanups->getSubExpr()->IgnoreImplicit();
@@ -163,9 +163,9 @@ std::vector<LockRef> Locks::guardedBy(const VarDecl *Guard, bool Shared) {
   std::vector<LockRef> Mutexes;
   std::vector<const Expr *> Candidates;
   for (const Expr *Arg : CE->arguments()) {
-    bool Deferred = false;
-    if (isLockTag(Arg, Deferred)) {
-      if (Deferred)
+    bool Defers = false;
+    if (isLockTag(Arg, Defers)) {
+      if (Defers && !Deferred)
         return {}; // std::unique_lock<std::mutex> l(m, std::defer_lock) holds nothing yet
       continue;
     }
@@ -230,10 +230,11 @@ Locks::Change Locks::changeOf(const Stmt *S) {
       if (!Guard)
         return C;
       llvm::StringRef N = M->getName();
+      // The mutex it was made with, even deferred: l.lock() takes it then.
       if (N == "lock")
-        C.acquire = guardedBy(Guard, SharedGuard);
+        C.acquire = guardedBy(Guard, SharedGuard, /*Deferred=*/true);
       else if (N == "unlock")
-        C.release = guardedBy(Guard, SharedGuard);
+        C.release = guardedBy(Guard, SharedGuard, /*Deferred=*/true);
       return C;
     }
     std::optional<LockRef> Mutex = mutexOf(Object);

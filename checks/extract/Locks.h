@@ -91,8 +91,10 @@ private:
   /// The mutex a condition try-locks (`mu.TryLock()`, `!mu.try_lock()`);
   /// Negated when the condition is true where the lock failed.
   std::optional<LockRef> tryLocked(const clang::Expr *Cond, bool &Negated);
-  /// The mutexes a guard variable holds: its constructor's mutex arguments.
-  std::vector<LockRef> guardedBy(const clang::VarDecl *Guard, bool Shared);
+  /// The mutexes a guard variable holds: its constructor's mutex arguments;
+  /// none when it was made with std::defer_lock, unless Deferred (what its
+  /// own lock() takes).
+  std::vector<LockRef> guardedBy(const clang::VarDecl *Guard, bool Shared, bool Deferred = false);
   bool isGuardType(clang::QualType T, bool &Shared);
 
   TUContext &TU;

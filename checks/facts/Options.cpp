@@ -38,7 +38,8 @@ AnalysisOptions AnalysisOptions::defaults() {
                  "sem_t"};
   O.lockGuardTypes = {"std::lock_guard", "std::unique_lock", "std::scoped_lock"};
   O.sharedLockGuardTypes = {"std::shared_lock"};
-  O.onceFunctions = {"std::call_once", "absl::call_once", "absl::base_internal::LowLevelCallOnce"};
+  O.onceFunctions = {"std::call_once", "absl::call_once", "absl::base_internal::LowLevelCallOnce", "pthread_once",
+                     "boost::call_once"};
   O.lockFunctions = {"pthread_mutex_lock", "pthread_rwlock_wrlock", "pthread_spin_lock"};
   O.sharedLockFunctions = {"pthread_rwlock_rdlock"};
   O.unlockFunctions = {"pthread_mutex_unlock", "pthread_rwlock_unlock", "pthread_spin_unlock"};
