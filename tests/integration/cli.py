@@ -39,6 +39,36 @@ def unknown_option(c):
 
 
 @test
+def command_line_like_llvm_tools(c):
+    """llvm::cl's conventions: one dash or two, @response-files, --help by category, --version;
+    -output=x.json is an unknown option (it used to write a file named 'utput=x.json'), and a
+    misspelt option names the closest one."""
+    c.write("a.cpp", COUNTER_CPP)
+    c.default_db(["a.cpp"])
+    line = c.expect_usage_error(c.scan("-p", ".", "-output=x.json"), "-output=x.json")
+    check("unknown option" in line, line)
+    check(not os.path.exists(c.path("utput=x.json")) and not os.path.exists(c.path("x.json")), "a file was written")
+    c.expect_usage_error(c.scan("-p", ".", "--fromat=text"), "--fromat=text", "did you mean '--format'")
+    c.expect_usage_error(c.scan("-p", ".", "--all=maybe"), "--all", "maybe")
+    direct = c.scan("-p", ".", "--format", "text")
+    check(direct.rc == 1, direct.describe())
+    for args in (["-p", ".", "-format", "text"], ["-p=.", "--format=text"], ["-p.", "-format=text"]):
+        r = c.scan(*args)
+        check(r.rc == 1 and r.out == direct.out, "%s differs from -p . --format text\n%s" % (args, r.describe()))
+    c.write("args.rsp", "-p .\n--format text\n")
+    r = c.scan("@args.rsp")
+    check(r.rc == 1 and r.out == direct.out, "the response file was not read as its arguments\n" + r.describe())
+    r = c.scan("--help")
+    check(r.rc == 0 and r.err == "", r.describe())
+    for heading in ("Input and output:", "What warns:", "Running:", "--sync-type=<name>", "Exit status:"):
+        check(heading in r.out, "--help does not show %r\n%s" % (heading, r.describe()))
+    check("--print-options" not in r.out and "--debug-counter" not in r.out, "--help lists LLVM's own options")
+    check(c.scan("-h").out == r.out, "-h is not --help")
+    v = c.scan("--version")
+    check(v.rc == 0 and v.out.startswith("sharedstate-scan "), v.describe())
+
+
+@test
 def bad_format(c):
     c.write("a.cpp", COUNTER_CPP)
     c.default_db(["a.cpp"])

@@ -1,8 +1,7 @@
-// The scanner's command line: what the user asked for, parsed.
-//
-// Accepts "-p dir", "-pdir", "--format json" and "--format=json"; the list
-// flags (--sync-type, ...) come from the ListOptions table, as does their
-// part of the usage text.
+// The scanner's command line: what the user asked for, parsed by llvm::cl
+// as clang-tidy's is: one or two dashes, "--format json" or "--format=json",
+// @response-files, generated --help with option categories, --version. The
+// list flags (--sync-type, ...) come from the ListOptions table.
 #pragma once
 
 #include "config/ResolveOptions.h"
@@ -27,13 +26,12 @@ struct CommandLine {
   unsigned jobs = 0;
   unsigned tuTimeout = 300; ///< --tu-timeout seconds; 0: none
   bool inProcess = false;   ///< --in-process: no worker processes (debugging)
-  bool help = false, version = false;
 };
 
 /// Parses argv; on error returns false with a one-line message in Error.
-bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string &Error);
-
-/// The --help text.
-std::string usage();
+/// --help and --version print (VersionLine for the latter) and exit with 0,
+/// as every LLVM tool does. Call it once.
+bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string &Error,
+                      const std::string &VersionLine);
 
 } // namespace sharedstate::scan

@@ -167,16 +167,10 @@ ReportInput reportOf(const std::vector<TUResult> &Results, const std::string &Ro
 int main(int argc, const char **argv) {
   CommandLine CL;
   std::string Error;
-  if (!parseCommandLine(argc, argv, CL, Error))
+  if (!parseCommandLine(argc, argv, CL, Error,
+                        std::string("sharedstate-scan ") + SHAREDSTATE_VERSION + " (" + clang::getClangFullVersion() +
+                            ")"))
     return fail(Error + " (see --help)");
-  if (CL.help) {
-    llvm::outs() << usage();
-    return 0;
-  }
-  if (CL.version) {
-    llvm::outs() << "sharedstate-scan " << SHAREDSTATE_VERSION << " (" << clang::getClangFullVersion() << ")\n";
-    return 0;
-  }
 
   if (!CL.root.empty() && !llvm::sys::fs::is_directory(CL.root))
     return fail("--root '" + CL.root + "' is not a directory");
