@@ -169,6 +169,7 @@ void ConcurrencyModel::collectRoots() {
     I.starter = R.starter;
     I.serial = R.serial;
     I.onLoop = R.onLoop;
+    I.borrowsThread = R.borrowsThread;
     I.handle = R.handle;
     I.many = R.inLoop || R.kind == RootKind::Executor || (R.kind == RootKind::Callback && !R.serial);
     Roots.push_back(std::move(I));
@@ -552,6 +553,8 @@ std::string ConcurrencyModel::describe(int C, const std::string &) const {
   case RootKind::Executor:
     return "tasks posted with '" + R.via + "'" + At;
   case RootKind::Callback:
+    if (R.borrowsThread)
+      return (R.via == "atexit" || R.via == "at_quick_exit" ? "the exit handler registered" : "the signal handler installed") + At;
     return (R.serial ? "callbacks of '" : "callbacks kept by '") + R.via + "'" + At;
   case RootKind::Test:
     return "a test body";

@@ -63,6 +63,7 @@ struct RootInfo {
   bool many = false;
   bool serial = false;
   bool onLoop = false; ///< a callback of the program's event loop, if it has one (Root::onLoop)
+  bool borrowsThread = false; ///< a signal or atexit handler (Root::borrowsThread)
   std::string handle;  ///< Root::handle
   /// Started only from test bodies: it runs while its test runs, which
   /// (joined before the test ends, as tests do) is no other test.

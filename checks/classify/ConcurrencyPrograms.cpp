@@ -107,15 +107,17 @@ void ConcurrencyModel::analyzeProgram(const ProgramMain &M, const std::set<std::
   size_t Boundary = startupBoundary(M, Starts);
   // One event loop: main runs it on its own thread, and every root is a
   // callback of it (or kept by project code, which runs there): the
-  // callbacks run one at a time, inside main's call. No thread at all.
+  // callbacks run one at a time, inside main's call. No thread at all. The
+  // same when every root borrows a thread (signal and atexit handlers): with
+  // no thread but main's, they interrupt main, one at a time.
   std::vector<std::string> StepCallees;
   for (const MainStep &S : Steps)
     StepCallees.insert(StepCallees.end(), S.callees.begin(), S.callees.end());
   const bool RunsLoop = std::any_of(Steps.begin(), Steps.end(), [](const MainStep &S) { return S.eventLoop; }) ||
                         runsEventLoop(StepCallees);
-  const bool OneLoop = RunsLoop && std::all_of(ProgramRoots.begin(), ProgramRoots.end(), [&](int R) {
-                         return !Roots[R].handler && Roots[R].onLoop;
-                       });
+  const bool OneLoop = std::all_of(ProgramRoots.begin(), ProgramRoots.end(), [&](int R) {
+    return Roots[R].borrowsThread || (RunsLoop && !Roots[R].handler && Roots[R].onLoop);
+  });
   const bool Concurrent = !ProgramRoots.empty() && !OneLoop;
   if (Concurrent && Boundary == Steps.size())
     Boundary = 0; // roots started where main's statements do not show it

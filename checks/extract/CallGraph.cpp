@@ -116,7 +116,7 @@ void CallGraph::visitDeclRef(const DeclRefExpr *E) {
   const auto *FD = dyn_cast<FunctionDecl>(E->getDecl());
   if (!FD || TU.stack.isDirectCallee(E) || TU.ids.inSystemHeader(FD->getLocation()))
     return;
-  if (!TU.stack.isCallArgument(E))
+  if (!TU.stack.isCallArgument(E) && !TU.roots.signalHandlerStored(E))
     function(FD).isEntry = true; // its address escapes: callable from anywhere
 }
 

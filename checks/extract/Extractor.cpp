@@ -115,6 +115,7 @@ public:
   bool VisitDeclRefExpr(DeclRefExpr *E) {
     TU.mutation.visitDeclRef(E);
     TU.calls.visitDeclRef(E);
+    TU.roots.visitDeclRef(E);
     return true;
   }
 

@@ -279,6 +279,25 @@ void Roots::visitCall(const CallExpr *E, const FunctionDecl *Callee) {
       add(RootKind::Test, Name, C, E);
     return;
   }
+  // makecontext(&uc, f, ...): f runs when a swapcontext switches to it, on
+  // the thread that switches, one fiber at a time: as if called here.
+  if (Name == "makecontext") {
+    for (const Callable &C : callablesIn(Args, /*Deep=*/false))
+      for (const std::string &Entry : C.entries)
+        TU.calls.addEdgeTo(Entry, /*Once=*/false);
+    return;
+  }
+  // signal(SIGINT, on_signal), atexit(at_end): the handler runs on a thread
+  // the program has, one call at a time.
+  if (Callee->isExternC() && llvm::is_contained({"signal", "sigset", "bsd_signal", "sysv_signal", "atexit",
+                                                 "at_quick_exit"},
+                                                Name)) {
+    for (const Callable &C : callablesIn(Args, /*Deep=*/false)) {
+      add(RootKind::Callback, Name, C, E, "", /*Serial=*/true);
+      Found.back().borrowsThread = true;
+    }
+    return;
+  }
   if (TU.listed.has(Opts.threadFunctions, Name) || startsThreadInContainer(Callee, Args)) {
     if (Name == "std::async" && isDeferredLaunch(Args))
       return handedTo(E, Callee, Args);
@@ -293,6 +312,37 @@ void Roots::visitCall(const CallExpr *E, const FunctionDecl *Callee) {
     return;
   }
   handedTo(E, Callee, Args);
+}
+
+const DeclRefExpr *Roots::signalHandlerStored(const DeclRefExpr *E) const {
+  const auto *FD = dyn_cast<FunctionDecl>(E->getDecl());
+  if (!FD)
+    return nullptr;
+  // `sa.sa_handler = on_signal;` or `= &on_signal;`: the value of an
+  // assignment to struct sigaction's handler fields (members of a union in
+  // glibc, behind macros).
+  const Ancestors &Stack = TU.stack;
+  size_t I = Stack.valueUser(Stack.top());
+  while (I > 0 && isa_and_nonnull<UnaryOperator, ImplicitCastExpr, ParenExpr>(Stack[I].S))
+    I = Stack.valueUser(I);
+  const auto *Assign = dyn_cast_or_null<BinaryOperator>(Stack[I].S);
+  if (!Assign || Assign->getOpcode() != BO_Assign)
+    return nullptr;
+  const auto *Field = dyn_cast<MemberExpr>(Assign->getLHS()->IgnoreParenImpCasts());
+  const auto *FDecl = Field ? dyn_cast<FieldDecl>(Field->getMemberDecl()) : nullptr;
+  if (!FDecl || !FDecl->getDeclName().isIdentifier() ||
+      (FDecl->getName() != "sa_handler" && FDecl->getName() != "sa_sigaction"))
+    return nullptr;
+  return E;
+}
+
+void Roots::visitDeclRef(const DeclRefExpr *E) {
+  if (!signalHandlerStored(E))
+    return;
+  Callable C;
+  C.entries.push_back(TU.ids.functionKey(cast<FunctionDecl>(E->getDecl())));
+  add(RootKind::Callback, "sigaction", C, E, "", /*Serial=*/true);
+  Found.back().borrowsThread = true;
 }
 
 void Roots::visitConstruct(const CXXConstructExpr *E) {

@@ -30,6 +30,7 @@
 #include <vector>
 
 namespace clang {
+class DeclRefExpr;
 class CallExpr;
 class CXXConstructExpr;
 class CXXRecordDecl;
@@ -48,6 +49,11 @@ public:
   explicit Roots(TUContext &TU) : TU(TU) {}
 
   void visitCall(const clang::CallExpr *E, const clang::FunctionDecl *Callee);
+  /// `sa.sa_handler = on_signal;`: a signal handler root (sigaction).
+  void visitDeclRef(const clang::DeclRefExpr *E);
+  /// E, when it is a function stored into struct sigaction's sa_handler or
+  /// sa_sigaction: a signal handler, not an address that escapes.
+  const clang::DeclRefExpr *signalHandlerStored(const clang::DeclRefExpr *E) const;
   void visitConstruct(const clang::CXXConstructExpr *E);
   /// A class deriving from a listed test base: the methods it overrides.
   void visitRecord(const clang::CXXRecordDecl *RD);

@@ -278,6 +278,10 @@ struct Root {
   SourceLocation location;
   bool inLoop = false; ///< started in a loop: many instances
   bool serial = false; ///< the API runs such callbacks one at a time, on one thread
+  /// Callback only: it runs on a thread the program already has, one call at
+  /// a time, interrupting it: a signal handler (signal, sigaction) or an
+  /// atexit handler. Where the program starts no thread, on main's.
+  bool borrowsThread = false;
   /// Callback only: kept by a project function (a std::function member),
   /// or handed to an event-loop library: where the program's event loop
   /// runs, it runs.

@@ -335,6 +335,7 @@ void to_json(nlohmann::json &J, const TUFacts &F) {
                      {"location", R.location},
                      {"in_loop", R.inLoop},
                      {"serial", R.serial},
+                     {"borrows_thread", R.borrowsThread},
                      {"on_loop", R.onLoop},
                      {"handed_to", R.handedTo},
                      {"kept_as", R.keptAs},
@@ -468,6 +469,7 @@ void from_json(const nlohmann::json &J, TUFacts &F) {
     R.at("location").get_to(X.location);
     X.inLoop = R.value("in_loop", false);
     X.serial = R.value("serial", false);
+    X.borrowsThread = R.value("borrows_thread", false);
     X.onLoop = R.value("on_loop", false);
     X.handedTo = R.value("handed_to", "");
     X.keptAs = R.value("kept_as", "");

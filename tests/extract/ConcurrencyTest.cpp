@@ -38,6 +38,31 @@ TEST_CASE("a std::thread constructor is a thread root, in a loop it has many ins
   CHECK(Pool.starter == function(F, "pool").key);
 }
 
+TEST_CASE("signal, sigaction and atexit handlers borrow a thread; a makecontext fiber is called where it is made") {
+  TUFacts F = extract("#include <ministd.h>\n"
+                      "void on_int(int); void on_alarm(int) {} void at_end(); void fiber() {}\n"
+                      "ucontext_t uc;\n"
+                      "void setup() {\n"
+                      "  signal(2, on_int);\n"
+                      "  struct sigaction sa; sa.sa_handler = &on_alarm; sigaction(14, &sa, nullptr);\n"
+                      "  atexit(at_end);\n"
+                      "  makecontext(&uc, fiber, 0);\n"
+                      "}\n");
+  for (const char *Via : {"signal", "sigaction", "atexit"}) {
+    const Root *R = rootVia(F, Via);
+    REQUIRE_MESSAGE(R, Via);
+    CHECK(R->kind == RootKind::Callback);
+    CHECK(R->borrowsThread);
+    CHECK(R->serial); // one call at a time
+  }
+  CHECK_FALSE(function(F, "on_alarm").isEntry); // stored for sigaction, not an escaping address
+  CHECK(rootVia(F, "makecontext") == nullptr);
+  bool FiberCalled = false;
+  for (const CallEdge &E : F.edges)
+    FiberCalled = FiberCalled || (E.caller == function(F, "setup").key && E.callee == function(F, "fiber").key);
+  CHECK(FiberCalled);
+}
+
 TEST_CASE("a callable handed to a std::function-keeping member is a callback root kept by the project") {
   TUFacts F = extract("#include <ministd.h>\n"
                       "struct Bus { void on(std::function<void()> f); };\n"

@@ -93,6 +93,12 @@ extern "C" int sem_post(sem_t *);
 extern "C" int sem_wait(sem_t *);
 typedef struct { int opaque; } pthread_barrier_t;
 extern "C" int pthread_barrier_wait(pthread_barrier_t *);
+extern "C" void (*signal(int, void (*)(int)))(int);
+struct sigaction { void (*sa_handler)(int); };
+extern "C" int sigaction(int, const struct sigaction *, struct sigaction *);
+extern "C" int atexit(void (*)());
+typedef struct { int opaque; } ucontext_t;
+extern "C" void makecontext(ucontext_t *, void (*)(), int, ...);
 )";
 
 TUFacts extract(const std::string &Code, const AnalysisOptions &Opts) {

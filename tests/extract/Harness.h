@@ -30,7 +30,8 @@ TUFacts extract(const std::string &Code, const AnalysisOptions &Opts = AnalysisO
 /// store, exchange, conversion, assignment; memory_order), condition_variable
 /// (wait with and without a predicate), counting_semaphore, latch; and
 /// pthread_mutex_t with pthread_mutex_lock/unlock, pthread_cond_wait, sem_t
-/// with sem_post/sem_wait, pthread_barrier_wait.
+/// with sem_post/sem_wait, pthread_barrier_wait, signal, struct sigaction
+/// (sa_handler) with sigaction, atexit, ucontext_t with makecontext.
 extern const char *const MiniStd;
 
 /// The variable named Name (qualified as in reports); fails if absent.
