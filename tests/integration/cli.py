@@ -206,6 +206,36 @@ def parallel_deterministic(c):
 
 
 @test
+def progress_lines(c):
+    """--progress: a line per TU on stderr (done/total, failures, elapsed, a file), each TU error
+    once, as it happens; the report is the same. On a terminal the line is overwritten in place."""
+    import shutil
+    import subprocess
+    for name, text in PARALLEL_FILES.items():
+        c.write(name, text)
+    units = sorted(n for n in PARALLEL_FILES if n.endswith(".cpp"))
+    c.default_db(units)
+    plain = c.scan("-p", ".", "-j", "2")
+    r = c.scan("-p", ".", "-j", "2", "--progress")
+    check(r.out == plain.out, "--progress changed the report")
+    lines = r.err.splitlines()
+    progress = [l for l in lines if l.startswith("[")]
+    check(len(progress) == len(units), "expected one progress line per TU, got:\n" + r.err)
+    check(progress[-1].startswith("[%d/%d] 1 failed, " % (len(units), len(units))) and "elapsed" in progress[-1],
+          "last progress line: %r" % progress[-1])
+    errors = [l for l in lines if l.startswith(PREFIX)]
+    check(len(errors) == 1 and "broken.cpp" in errors[0], "expected broken.cpp's error once:\n" + r.err)
+    check(len(lines) == len(progress) + len(errors), "stray lines:\n" + r.err)
+    if not shutil.which("script"):
+        return
+    tty = subprocess.run(["script", "-qec", "%s -p . -j 1 -o report.json" % c.scanner, "/dev/null"],
+                         cwd=c.work, capture_output=True, timeout=120)
+    out = tty.stdout.decode(errors="replace")  # bytes: text mode would turn the \r into newlines
+    check("\r\x1b[K[" in out and "elapsed" in out, "no progress line on a terminal: %r" % out)
+    check(out.count("broken.cpp: ") == 1, "the error is not printed once on a terminal: %r" % out)
+
+
+@test
 def positional_restricts(c):
     c.write("src/a.cpp", "int a_counter = 0;\nvoid a() { ++a_counter; }\n")
     c.write("src/b.cpp", "int b_counter = 0;\nvoid b() { ++b_counter; }\n")

@@ -68,6 +68,9 @@ cl::opt<std::string> Jobs("j", cl::Prefix, cl::value_desc("n"), cl::cat(Running)
 cl::opt<std::string> TuTimeout("tu-timeout", cl::value_desc("seconds"), cl::cat(Running),
                                cl::desc("give up on a translation unit after this long and list it in the "
                                         "report's errors (default: 300; 0: never)"));
+cl::opt<bool> Progress("progress", cl::cat(Running),
+                       cl::desc("print a progress line per translation unit even when standard error is "
+                                "not a terminal (on a terminal there is always one, overwritten)"));
 cl::opt<bool> InProcess("in-process", cl::cat(Running),
                         cl::desc("analyze in this process instead of one worker process per translation "
                                  "unit: for debugging; a translation unit that crashes Clang ends the scan"));
@@ -227,6 +230,7 @@ bool parseCommandLine(int Argc, const char **Argv, CommandLine &CL, std::string 
   CL.extraArgs = ExtraArgs;
   CL.extraArgsBefore = ExtraArgsBefore;
   CL.inProcess = InProcess;
+  CL.progress = Progress;
   for (size_t I = 0; I < ListFlags.size(); ++I)
     CL.options.*(ListOptions[I].list) = *ListFlags[I];
 

@@ -26,6 +26,7 @@ struct CommandLine {
   unsigned jobs = 0;
   unsigned tuTimeout = 300; ///< --tu-timeout seconds; 0: none
   bool inProcess = false;   ///< --in-process: no worker processes (debugging)
+  bool progress = false;    ///< --progress: the progress lines even when stderr is no terminal
 };
 
 /// Parses argv; on error returns false with a one-line message in Error.

@@ -241,6 +241,16 @@ TUResult analyzeUnit(const Unit &U, const ScanOptions &Opts) {
   return R;
 }
 
+/// A finished unit's result as the report shows it: its file, and which of
+/// the file's commands failed.
+void settle(const Unit &U, TUResult &R) {
+  R.file = U.file;
+  if (R.facts.mainFile.empty())
+    R.facts.mainFile = R.file;
+  if (!R.ok && U.count > 1)
+    R.error += " (compile command " + std::to_string(U.index + 1) + " of " + std::to_string(U.count) + ")";
+}
+
 /// Units on threads of this process.
 void runInProcess(const std::vector<Unit> &Units, const ScanOptions &Opts, std::vector<TUResult> &Results,
                   const ProgressFn &Progress) {
@@ -250,9 +260,10 @@ void runInProcess(const std::vector<Unit> &Units, const ScanOptions &Opts, std::
   auto Worker = [&] {
     for (size_t I; (I = Next++) < Units.size();) {
       Results[I] = analyzeUnit(Units[I], Opts);
+      settle(Units[I], Results[I]);
       std::lock_guard<std::mutex> Lock(ProgressMutex);
       if (Progress)
-        Progress(++Done, Units.size(), Units[I].file);
+        Progress(++Done, Units.size(), Results[I], "");
     }
   };
   unsigned Jobs = std::max(1u, std::min<unsigned>(Opts.jobs, static_cast<unsigned>(Units.size())));
@@ -357,10 +368,18 @@ void runIsolated(const std::vector<Unit> &Units, const ScanOptions &Opts, std::v
   std::vector<Worker> Workers;
   size_t Next = 0, Done = 0;
   auto Finish = [&](size_t Unit, TUResult R) {
+    settle(Units[Unit], R);
     Results[Unit] = std::move(R);
     ++Done;
-    if (Progress)
-      Progress(Done, Units.size(), Units[Unit].file);
+    if (!Progress)
+      return;
+    std::string Working;
+    for (const Worker &W : Workers)
+      if (W.unit && *W.unit != Unit) {
+        Working = Units[*W.unit].file;
+        break;
+      }
+    Progress(Done, Units.size(), Results[Unit], Working);
   };
   auto Failed = [](std::string Why) {
     TUResult R;
@@ -513,15 +532,6 @@ std::vector<TUResult> scanFiles(const CompilationDatabase &DB, const std::vector
     runIsolated(Units, Opts, Results, Progress);
   else
     runInProcess(Units, Opts, Results, Progress);
-  for (size_t I = 0; I < Units.size(); ++I) {
-    TUResult &R = Results[I];
-    R.file = Units[I].file;
-    if (R.facts.mainFile.empty())
-      R.facts.mainFile = R.file;
-    if (!R.ok && Units[I].count > 1)
-      R.error += " (compile command " + std::to_string(Units[I].index + 1) + " of " +
-                 std::to_string(Units[I].count) + ")";
-  }
   return Results;
 }
 

@@ -49,8 +49,11 @@ struct TUResult {
   std::string error;   ///< one line, when !ok
 };
 
-/// Called as each unit finishes, with how many have and how many there are.
-using ProgressFn = std::function<void(size_t Done, size_t Total, const std::string &File)>;
+/// Called as each unit finishes, with how many have, how many there are,
+/// its result (file and error final) and a unit still being analyzed ("" if
+/// none).
+using ProgressFn =
+    std::function<void(size_t Done, size_t Total, const TUResult &Finished, const std::string &Working)>;
 
 /// One result per distinct compile command of each file (one for a file the
 /// database does not list).

@@ -31,6 +31,8 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <map>
 #include <thread>
 
@@ -127,29 +129,66 @@ bool loadFacts(const std::string &Path, std::vector<TUResult> &Results, std::str
   return true;
 }
 
-/// Extracts every TU (the facts, and which TUs failed), with a progress line.
+void printError(const TUResult &R) { llvm::errs() << "sharedstate-scan: error: " << R.file << ": " << R.error << "\n"; }
+
+/// "1:05" for 65 seconds.
+std::string minutes(double Seconds) {
+  long S = std::lround(Seconds);
+  std::string Secs = std::to_string(S % 60);
+  return std::to_string(S / 60) + ":" + (Secs.size() < 2 ? "0" : "") + Secs;
+}
+
+/// Extracts every TU (the facts, and which TUs failed). On a terminal (or
+/// with --progress) a progress line says how far the scan is: done/total,
+/// failures, elapsed, time left, a file in work; on a terminal it is one
+/// line, overwritten, and gone at the end; and each failure is printed as it
+/// happens. Otherwise (a CI log) the failures are printed once the scan is
+/// done, in scan order, the same whatever -j.
 std::vector<TUResult> extractAll(const clang::tooling::CompilationDatabase &DB, const std::vector<std::string> &Files,
-                                 const ScanOptions &Opts) {
-  // On a terminal, one line that says how far the scan is, overwritten.
-  ProgressFn Progress;
-  if (llvm::errs().is_displayed())
-    Progress = [](size_t Done, size_t Total, const std::string &File) {
-      llvm::errs() << "\r\x1b[K[" << Done << "/" << Total << "] " << File;
-      if (Done == Total)
-        llvm::errs() << "\r\x1b[K";
-    };
+                                 const ScanOptions &Opts, bool ForceProgress) {
+  const bool Terminal = llvm::errs().is_displayed();
+  const bool Show = Terminal || ForceProgress;
+  const auto Start = std::chrono::steady_clock::now();
+  size_t Failed = 0;
+  ProgressFn Progress = [&](size_t Done, size_t Total, const TUResult &R, const std::string &Working) {
+    if (Terminal)
+      llvm::errs() << "\r\x1b[K"; // the error goes where the progress line was
+    if (!Show)
+      return;
+    if (!R.ok) {
+      ++Failed;
+      printError(R);
+    }
+    double Elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
+    llvm::errs() << "[" << Done << "/" << Total << "] ";
+    if (Failed)
+      llvm::errs() << Failed << " failed, ";
+    llvm::errs() << minutes(Elapsed) << " elapsed";
+    if (Done < Total)
+      llvm::errs() << ", about " << minutes(Elapsed / static_cast<double>(Done) * static_cast<double>(Total - Done))
+                   << " left";
+    llvm::errs() << ", " << (Working.empty() ? R.file : Working);
+    if (!Terminal)
+      llvm::errs() << "\n";
+    else if (Done == Total)
+      llvm::errs() << "\r\x1b[K";
+    llvm::errs().flush();
+  };
   return scanFiles(DB, Files, Opts, Progress);
 }
 
-/// Merges and classifies: the report's content.
-ReportInput reportOf(const std::vector<TUResult> &Results, const std::string &Root, const ClassifyOptions &Options) {
+/// Merges and classifies: the report's content. PrintErrors: say on stderr
+/// which TUs failed (unless the progress lines said so as they failed).
+ReportInput reportOf(const std::vector<TUResult> &Results, const std::string &Root, const ClassifyOptions &Options,
+                     bool PrintErrors) {
   ProgramFacts Program;
   ReportInput Report;
   for (const TUResult &R : Results) {
     mergeInto(Program, R.facts);
     if (!R.ok) {
       Report.errors.push_back({R.file, R.error});
-      llvm::errs() << "sharedstate-scan: error: " << R.file << ": " << R.error << "\n";
+      if (PrintErrors)
+        printError(R);
     }
   }
   finalize(Program);
@@ -200,6 +239,7 @@ int main(int argc, const char **argv) {
     return fail(Error);
 
   std::vector<TUResult> Results;
+  const bool ProgressShown = CL.progress || llvm::errs().is_displayed();
   if (!CL.loadFacts.empty()) {
     // Saved facts: classify them again, without a compilation database.
     for (const std::string &Path : CL.loadFacts)
@@ -212,11 +252,12 @@ int main(int argc, const char **argv) {
     std::vector<std::string> Files = selectFiles(*DB, CL.sources);
     if (Files.empty())
       return fail("'" + CL.buildPath + "': the compilation database lists no files");
-    Results = extractAll(*DB, Files, Opts);
+    Results = extractAll(*DB, Files, Opts, CL.progress);
   }
   if (!FactsPath.empty() && !writeOutput(FactsPath, factsJson(Results), Error))
     return fail(Error);
-  ReportInput Report = reportOf(Results, Opts.analysis.root, ClassifyOptions{Settings.analysis.serialLibraryCallers});
+  ReportInput Report = reportOf(Results, Opts.analysis.root, ClassifyOptions{Settings.analysis.serialLibraryCallers},
+                                /*PrintErrors=*/!CL.loadFacts.empty() || !ProgressShown);
   std::string Text =
       CL.format == "json" ? renderJson(Report) : renderText(Report, TextOptions{CL.all, Settings.warn});
   if (!writeOutput(OutputPath, Text, Error))
