@@ -17,8 +17,15 @@ std::string subject(const SharedVariable &V) {
   return "'" + V.name + "'";
 }
 
-std::string quotedList(const std::vector<std::string> &Names) {
+/// 'a', 'b' and 'c'; past Shown names, the first Shown and how many more
+/// there are (a handler with 33 fields made a message of 1,157 characters).
+std::string quotedList(const std::vector<std::string> &Names, size_t Shown = 4) {
   std::string S;
+  if (Names.size() > Shown + 1) {
+    for (size_t I = 0; I < Shown; ++I)
+      S += (I == 0 ? "'" : ", '") + Names[I] + "'";
+    return S + " and " + std::to_string(Names.size() - Shown) + " more (see the evidence)";
+  }
   for (size_t I = 0; I < Names.size(); ++I)
     S += (I == 0 ? "" : I + 1 == Names.size() ? " and " : ", ") + ("'" + Names[I] + "'");
   return S;

@@ -52,6 +52,19 @@ TEST_CASE("a controller writing a field in a public member function is reported 
   CHECK(F.message.find("per request") != std::string::npos);
 }
 
+TEST_CASE("a handler writing many fields names the first four and counts the rest") {
+  Program P;
+  P.cls("Big", 12).method("Big::serve", "Big").instance("Big", InstanceKind::Controller, EntryRule::PublicMethods);
+  for (int I = 0; I < 9; ++I)
+    P.fieldWrite("Big", "f" + std::to_string(I), "Big::serve", 20 + I, AccessWhat::Reassign);
+  std::vector<Finding> Found = handlers(P);
+  REQUIRE(Found.size() == 1);
+  const Finding &F = Found.front();
+  CHECK(F.evidence.size() == 9); // every field stays in the evidence
+  CHECK(F.message.find("'f0', 'f1', 'f2', 'f3' and 5 more (see the evidence)") != std::string::npos);
+  CHECK(F.message.find("'f4'") == std::string::npos);
+}
+
 TEST_CASE("private helpers are followed from the entry points, other functions are not") {
   Program P;
   P.cls("Api", 1)
