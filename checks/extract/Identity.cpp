@@ -244,6 +244,24 @@ std::string Identity::enclosingKey(const FunctionDecl *FD) {
 
 std::string Identity::initializerKey(const VarDecl *V) { return "init:" + variableKey(canonicalVariable(V)); }
 
+namespace {
+/// D's qualified name. A member of a class template partial specialization
+/// is named with the arguments as written (`tuple_index<T, tuple<Ts...>>::value`),
+/// not the canonical ones Clang prints (`type-parameter-0-0`).
+void printQualified(const NamedDecl *D, llvm::raw_ostream &OS, const PrintingPolicy &Policy) {
+  const auto *Partial = dyn_cast<ClassTemplatePartialSpecializationDecl>(D->getDeclContext());
+  const ASTTemplateArgumentListInfo *Args = Partial ? Partial->getTemplateArgsAsWritten() : nullptr;
+  if (!Args) {
+    D->printQualifiedName(OS, Policy);
+    return;
+  }
+  printQualified(Partial->getSpecializedTemplate(), OS, Policy);
+  printTemplateArgumentList(OS, Args->arguments(), Policy);
+  OS << "::";
+  D->printName(OS, Policy);
+}
+} // namespace
+
 std::string Identity::functionName(const FunctionDecl *FD) {
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda()) {
     const DeclContext *DC = MD->getParent()->getDeclContext();
@@ -257,7 +275,7 @@ std::string Identity::functionName(const FunctionDecl *FD) {
     FD = Pattern;
   std::string S;
   llvm::raw_string_ostream OS(S);
-  FD->printQualifiedName(OS, Policy);
+  printQualified(FD, OS, Policy);
   return OS.str();
 }
 
@@ -267,7 +285,7 @@ std::string Identity::variableName(const VarDecl *V) {
       return functionName(FD) + "::" + V->getNameAsString();
   std::string S;
   llvm::raw_string_ostream OS(S);
-  V->printQualifiedName(OS, Policy);
+  printQualified(V, OS, Policy);
   return OS.str();
 }
 
