@@ -498,18 +498,7 @@ def parse_decls(code):
         if re.fullmatch(r'(struct|class|union|enum)\s+\w+', s):
             return
         # cut initializers, split declarators at top-level commas
-        parts, depth, cur = [], 0, ''
-        for ch in s:
-            if ch in '([{<':
-                depth += 1
-            elif ch in ')]}>':
-                depth -= 1
-            if ch == ',' and depth == 0:
-                parts.append(cur)
-                cur = ''
-            else:
-                cur += ch
-        parts.append(cur)
+        parts = split_top_level(s, '([{<', ')]}>')
         first = parts[0]
         mtype = re.match(r'(.*?)([A-Za-z_]\w*)\s*(\[[^\]]*\]\s*)*(=.*|\{.*|\(.*)?$', first)
         if not mtype:
@@ -564,11 +553,16 @@ def parse_decls(code):
 def split_args(code, i):
     """The top-level comma-separated arguments of the call whose '(' is at i."""
     end = matching(code, i, '(', ')')
+    return split_top_level(code[i + 1:end], '([{', ')]}')
+
+
+def split_top_level(text, opens, closes):
+    """text split at the commas outside any of the brackets in opens/closes."""
     parts, depth, cur = [], 0, ''
-    for ch in code[i + 1:end]:
-        if ch in '([{':
+    for ch in text:
+        if ch in opens:
             depth += 1
-        elif ch in ')]}':
+        elif ch in closes:
             depth -= 1
         if ch == ',' and depth == 0:
             parts.append(cur)
